@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine: `make site` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: site serve test check golden bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+## Build output/ from content/.
+site: $(STAMP)
+	$(PY) build.py build
+
+## Build, serve on http://127.0.0.1:8000/ and rebuild on save.
+serve: $(STAMP)
+	$(PY) build.py serve
+
+## Validate content/ without building.
+check: $(STAMP)
+	$(PY) build.py check
+
+## Run the whole test suite.
+test: $(STAMP)
+	$(PY) -m pytest
+
+## Regenerate the golden output tree of tests/fixtures/golden-site (review the diff!).
+golden: $(STAMP)
+	$(PY) -m tests.golden regenerate
+
+## Print build-time figures for synthetic archives.
+bench: $(STAMP)
+	$(PY) bench/build_time.py
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,107 @@
+"""The command line of SPEC.md: argv in, exit code out (0 ok, 1 content errors, 2 bad usage)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
+from .pipeline import Options, build, check
+
+COMMANDS = ("build", "check", "serve", "new")
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("needs at least 1")
+    return jobs
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build the Observatory's press-release archive.")
+    commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
+
+    p_build = commands.add_parser("build", help="validate and build the site (the default)")
+    _content(p_build)
+    p_build.add_argument("--output", type=Path, default=Path("output"), help="the site folder (default: output)")
+    p_build.add_argument("--base-url", help="override base_url of site.yaml (e.g. for a preview)")
+    p_build.add_argument("--drafts", action="store_true", help="include releases and pages marked draft: true")
+    p_build.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)")
+
+    p_check = commands.add_parser("check", help="validate only, and warn about likely mistakes")
+    _content(p_check)
+
+    p_serve = commands.add_parser("serve", help="build, serve and rebuild on save with live reload")
+    _content(p_serve)
+    p_serve.add_argument("--output", type=Path, default=Path("output"))
+    p_serve.add_argument("--drafts", action="store_true")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=8000)
+
+    p_new = commands.add_parser("new", help="scaffold a release, meeting or mechanism file")
+    p_new.add_argument("type", choices=("release", "meeting", "mechanism"))
+    p_new.add_argument("title")
+    _content(p_new)
+    return parser
+
+
+def _content(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), help="the archive folder (default: content)")
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    for diagnostic in sorted(diagnostics):
+        print(diagnostic.format(), file=stream)
+
+
+def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list.insert(0, "build")  # `python build.py` alone is `python build.py build`
+    parser = make_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse has printed the usage message
+        return EXIT_OK if exc.code == 0 else EXIT_USAGE
+    if not args.content.is_dir():
+        print(f"error: the content folder {args.content} does not exist", file=stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "build":
+            return _build(args, stdout, stderr)
+        if args.command == "check":
+            return _check(args, stdout, stderr)
+        print(f"error: '{args.command}' is not available yet", file=stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"error: {exc}", file=stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        print_diagnostics(exc.diagnostics, stderr)
+        errors = sum(1 for d in exc.diagnostics if d.is_error)
+        print(f"{errors} error{'s' if errors != 1 else ''}: nothing was written", file=stderr)
+        return EXIT_CONTENT
+
+
+def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    started = time.perf_counter()
+    options = Options(content=args.content, output=args.output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs)
+    result = build(options)
+    print_diagnostics(result.warnings, stderr)
+    print(f"built {result.files} files into {args.output} in {time.perf_counter() - started:.2f}s", file=stdout)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    warnings = check(Options(content=args.content))
+    print_diagnostics(warnings, stderr)
+    print(f"{args.content}: no errors" + (f", {len(warnings)} warnings" if warnings else ""), file=stdout)
+    return EXIT_OK

@@ -1,0 +1,87 @@
+"""Atom feeds (RFC 4287): the site's, and one per mechanism and per topic, in each language.
+
+Feed dates come from the releases themselves (never the build clock), so a rebuild of the same
+archive gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Sequence
+
+from .model import Release
+from .routes import Route
+
+if TYPE_CHECKING:
+    from .render import Site
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_SIZE = 20
+EPOCH = dt.date(1970, 1, 1)
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def atom(site: "Site", route: Route) -> bytes:
+    """The feed of one route: site, mechanism or topic, newest releases first."""
+    views, urls, lang = site.views, site.urls, route.lang
+    config = views.archive.config
+    kind = route.context["kind"]
+    if kind == "mechanism":
+        mechanism = route.context["mechanism"]
+        releases = views.about_mechanism(mechanism, lang)
+        title, page = f"{config.title}: {mechanism.short}", urls.mechanism(mechanism.id, lang)
+    elif kind == "topic":
+        topic = route.context["topic"]
+        releases = views.about_topic(topic, lang)
+        title, page = f"{config.title}: {topic.title}", urls.topic(topic.id, lang)
+    else:
+        releases = views.releases(lang)
+        title, page = config.title, urls.home(lang)
+    return _feed(site, title, page, route.path, lang, releases[:FEED_SIZE])
+
+
+def _feed(site: "Site", title: str, page: str, path: str, lang: str, releases: Sequence[Release]) -> bytes:
+    urls = site.urls
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
+    _text(feed, "id", urls.absolute(path))
+    _text(feed, "title", title)
+    _text(feed, "updated", _stamp(max((r.date for r in releases), default=EPOCH)))
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": urls.absolute(path)})
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(page)})
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", site.views.archive.config.title)
+    for release in releases:
+        feed.append(_entry(site, release))
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _entry(site: "Site", release: Release) -> ET.Element:
+    urls, views = site.urls, site.views
+    address = urls.absolute(urls.release(release))
+    entry = ET.Element(f"{{{ATOM}}}entry", {"{http://www.w3.org/XML/1998/namespace}lang": release.lang})
+    _text(entry, "id", address)
+    _text(entry, "title", release.title)
+    _text(entry, "published", _stamp(release.date))
+    _text(entry, "updated", _stamp(release.date))
+    ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": address})
+    for mechanism_id in release.mechanisms:
+        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": mechanism_id, "label": views.mechanisms_by_id[mechanism_id].short})
+    for topic_id in release.topics:
+        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": topic_id, "label": views.topics_by_id[topic_id].title})
+    _text(entry, "summary", release.summary)
+    content = _text(entry, "content", release.body_html)
+    content.set("type", "html")
+    content.set("{http://www.w3.org/XML/1998/namespace}base", address)
+    return entry
+
+
+def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = value
+    return element

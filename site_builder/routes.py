@@ -1,0 +1,160 @@
+"""Every output of the site as a ``Route``: where it goes, what makes it, and which file caused it.
+
+Routes are computed before anything is rendered, so two files that would produce the same URL
+are reported (naming both) before a single byte is written.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from .assets import Asset
+from .errors import Diagnostic
+from .model import Page, Release
+from .urls import Urls
+from .views import Views
+
+ROBOTS = "robots.txt"
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # site-relative URL path: "releases/2010/renewed-commitment/" or "feed.xml"
+    kind: str  # page | feed | data | copy | bytes | redirect
+    template: str = ""  # page: the Jinja template; data: the producer's name
+    context: dict[str, Any] = field(default_factory=dict, compare=False)
+    source: str = ""  # the content file (or "site") responsible for this output
+    line: int = 0
+    lang: str = ""
+    alternates: tuple[tuple[str, str], ...] = ()  # (lang, path) of every language version, for hreflang
+    indexable: bool = False  # listed in the sitemap
+    file: str = ""  # copy: the file on disk
+    data: bytes = b""  # bytes: the content itself
+
+    @property
+    def output_file(self) -> str:
+        return Urls.file_for(self.path)
+
+
+def build_routes(views: Views, urls: Urls, assets: dict[str, Asset]) -> list[Route]:
+    """The whole URL table of SPEC.md for every language, plus files, aliases and assets."""
+    config = views.archive.config
+    routes: list[Route] = []
+    for lang in config.languages:
+        routes += _language_tree(views, urls, lang)
+    routes += _release_routes(views, urls)
+    routes += _page_routes(views, urls)
+    routes += [
+        Route("404.html", "page", "404.html", {"lang": config.default_language}, source="site", lang=config.default_language),
+        Route("sitemap.xml", "data", "sitemap", source="site"),
+        Route(ROBOTS, "data", "robots", source="site"),
+        Route("api/releases.json", "data", "releases_json", source="site"),
+        Route("api/meetings.json", "data", "meetings_json", source="site"),
+        Route("api/mechanisms.json", "data", "mechanisms_json", source="site"),
+    ]
+    routes += [Route(urls.static(s.source), "copy", source=s.source, file=s.path) for s in views.archive.statics]
+    routes += [Route(a.path, "bytes", source="templates/static/" + a.name, data=a.data) for a in assets.values()]
+    return sorted(routes, key=lambda r: r.output_file)
+
+
+def _everywhere(urls: Urls, languages: Sequence[str], path_in: Any) -> tuple[tuple[str, str], ...]:
+    """Alternates of a page that exists in every language tree."""
+    return tuple((lang, path_in(lang)) for lang in languages)
+
+
+def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
+    """The pages every language has: home, lists, timeline, mechanisms, topics, feeds."""
+    langs = views.archive.config.languages
+    page = lambda path, template, context, alternates: Route(  # noqa: E731
+        path, "page", template, {"lang": lang, **context}, source="site", lang=lang, alternates=alternates, indexable=True)
+    routes = [
+        page(urls.home(lang), "home.html", {}, _everywhere(urls, langs, urls.home)),
+        page(urls.meetings(lang), "meetings.html", {}, _everywhere(urls, langs, urls.meetings)),
+        page(urls.mechanisms(lang), "mechanisms.html", {}, _everywhere(urls, langs, urls.mechanisms)),
+        page(urls.topics(lang), "topics.html", {}, _everywhere(urls, langs, urls.topics)),
+        Route(urls.feed(lang), "feed", context={"lang": lang, "kind": "site"}, source="site", lang=lang),
+    ]
+    for chunk in views.pagination(lang):
+        routes.append(page(urls.releases(lang, chunk.number), "releases.html", {"chunk": chunk},
+                           _everywhere(urls, langs, lambda code: urls.releases(code, chunk.number))))
+    for year, releases in views.years(lang).items():
+        routes.append(page(urls.year(lang, year), "year.html", {"year": year, "releases": releases},
+                           tuple((code, urls.year(code, year)) for code in langs)))
+    for meeting in views.timeline:
+        routes.append(Route(urls.meeting(meeting, lang), "page", "meeting.html", {"lang": lang, "meeting": meeting},
+                            source=meeting.source, lang=lang, indexable=True,
+                            alternates=_everywhere(urls, langs, lambda code: urls.meeting(meeting, code))))
+    for mechanism in views.mechanisms:
+        alternates = _everywhere(urls, langs, lambda code: urls.mechanism(mechanism.id, code))
+        routes.append(Route(urls.mechanism(mechanism.id, lang), "page", "mechanism.html",
+                            {"lang": lang, "mechanism": mechanism}, source=mechanism.source, lang=lang,
+                            alternates=alternates, indexable=True))
+        routes.append(Route(urls.mechanism_feed(mechanism.id, lang), "feed",
+                            context={"lang": lang, "kind": "mechanism", "mechanism": mechanism},
+                            source=mechanism.source, lang=lang))
+    for topic in views.topics:
+        alternates = _everywhere(urls, langs, lambda code: urls.topic(topic.id, code))
+        routes.append(Route(urls.topic(topic.id, lang), "page", "topic.html", {"lang": lang, "topic": topic},
+                            source="topics.yaml", line=topic.line, lang=lang, alternates=alternates, indexable=True))
+        routes.append(Route(urls.topic_feed(topic.id, lang), "feed", context={"lang": lang, "kind": "topic", "topic": topic},
+                            source="topics.yaml", line=topic.line, lang=lang))
+    return routes
+
+
+def _release_routes(views: Views, urls: Urls) -> list[Route]:
+    routes = []
+    for release in views.published:
+        translations = views.release_translations.get(release.source, (release,))
+        alternates = tuple((t.lang, urls.release(t)) for t in translations)
+        routes.append(Route(urls.release(release), "page", "release.html", {"lang": release.lang, "release": release},
+                            source=release.source, line=release.lines.at("slug") if "slug" in release.lines.lines else 1,
+                            lang=release.lang, alternates=alternates, indexable=not release.draft))
+        for attachment in release.attachments:
+            if not attachment.file.startswith("static/"):
+                routes.append(Route(urls.attachment(release, attachment), "copy", source=release.source,
+                                    line=release.lines.at("attachments"),
+                                    file=attachment.path))
+        routes += _aliases(release, urls.release(release), urls)
+    return routes
+
+
+def _page_routes(views: Views, urls: Urls) -> list[Route]:
+    routes = []
+    for page in views.pages:
+        translations = views.page_translations.get(page.source, (page,))
+        routes.append(Route(urls.page(page), "page", "page.html", {"lang": page.lang, "page": page},
+                            source=page.source, line=page.lines.at("slug") if "slug" in page.lines.lines else 1,
+                            lang=page.lang, alternates=tuple((t.lang, urls.page(t)) for t in translations),
+                            indexable=not page.draft))
+        routes += _aliases(page, urls.page(page), urls)
+    return routes
+
+
+def _aliases(document: Release | Page, target: str, urls: Urls) -> list[Route]:
+    """An old address becomes a tiny page that redirects to the new one."""
+    return [Route(urls.alias(alias), "redirect", "redirect.html", {"lang": document.lang, "target": target},
+                  source=document.source, line=document.lines.at("aliases", index), lang=document.lang)
+            for index, alias in enumerate(document.aliases)]
+
+
+def find_collisions(routes: Sequence[Route]) -> list[Diagnostic]:
+    """Two outputs for one file: each responsible file is named, with the other one."""
+    by_file: dict[str, list[Route]] = defaultdict(list)
+    for route in routes:
+        by_file[route.output_file].append(route)
+    problems = []
+    for output, group in sorted(by_file.items()):
+        if len(group) < 2:
+            continue
+        for route in group:
+            if route.source == "site":
+                continue  # a built-in page cannot move: the content file that collides with it is reported
+            others = sorted({"a built-in page of the site" if r.source == "site" else r.source
+                             for r in group if r is not route})
+            shown = "/" + output.removesuffix("index.html")
+            problems.append(Diagnostic(route.source, route.line,
+                                       f"the URL {shown} is also produced by {' and '.join(others)}",
+                                       "give one of them another slug, alias or file name", code="duplicate-url"))
+    return sorted(set(problems))

@@ -1,0 +1,324 @@
+"""Field rules per content type, in one table each, and the checks that apply them.
+
+A rule names the field, its type and whether it is required; ``validate`` turns raw YAML values
+into typed ones and reports every problem (missing, mistyped, unknown key with a suggestion).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import dates
+from .errors import Diagnostic, did_you_mean
+from .yamlines import LineMap
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = ID_PATTERN
+URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+class FieldError(ValueError):
+    """A bad value; ``key`` narrows the line (e.g. the index of a bad list item)."""
+
+    def __init__(self, message: str, hint: str = "", key: tuple[Any, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.key = key
+
+
+Coerce = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    coerce: Coerce
+    required: bool = False
+
+
+# --- coercers: raw YAML value -> typed value, or FieldError -------------------------------
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+        raise FieldError(f"expected text, got {describe(value)}", "put the text on the same line, in quotes if it has a colon")
+    return str(value).strip()
+
+
+def identifier(value: Any) -> str:
+    """An id as used in lists: meeting numbers may come as numbers (5.1), others are strings."""
+    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+        raise FieldError(f"expected an id, got {describe(value)}")
+    return str(value).strip()
+
+
+def id_list(value: Any) -> tuple[str, ...]:
+    """A list of ids; a single id is accepted as a list of one (a common slip)."""
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        try:
+            result.append(identifier(item))
+        except FieldError as exc:
+            raise FieldError(exc.message, exc.hint, (index,)) from None
+    return tuple(result)
+
+
+def text_list(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        try:
+            result.append(text(item))
+        except FieldError as exc:
+            raise FieldError(exc.message, exc.hint, (index,)) from None
+    return tuple(result)
+
+
+def boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false, got {describe(value)}")
+    return value
+
+
+def positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FieldError(f"expected a whole number of at least 1, got {describe(value)}")
+    return value
+
+
+def year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 2999:
+        raise FieldError(f"expected a year such as 2004, got {describe(value)}")
+    return value
+
+
+def exact_date(value: Any) -> Any:
+    try:
+        return dates.parse_exact(value)
+    except dates.DateError as exc:
+        raise FieldError(str(exc), dates.DATE_FORMAT_HINT) from None
+
+
+def fuzzy_date(value: Any) -> dates.FuzzyDate:
+    try:
+        return dates.parse_fuzzy(value)
+    except dates.DateError as exc:
+        raise FieldError(str(exc), dates.FUZZY_FORMAT_HINT) from None
+
+
+def year_or_date(value: Any) -> str:
+    """A mandate's start or end: a year (2014), a month (2020-05) or a day (2020-05-01)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return dates.parse_fuzzy(value).iso()
+    except dates.DateError as exc:
+        raise FieldError(str(exc), "write a year (2014) or a date (2020-05-01)") from None
+
+
+def url(value: Any) -> str:
+    result = text(value)
+    if not URL_PATTERN.match(result):
+        raise FieldError(f"'{result}' is not an absolute web address", "start it with https://")
+    return result
+
+
+def url_list(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        try:
+            result.append(url(item))
+        except FieldError as exc:
+            raise FieldError(exc.message, exc.hint, (index,)) from None
+    return tuple(result)
+
+
+def slug(value: Any) -> str:
+    result = text(value)
+    if not SLUG_PATTERN.match(result):
+        raise FieldError(f"'{result}' is not a valid slug", f"use lowercase letters, digits and hyphens, e.g. '{slugify(result) or 'my-release'}'")
+    return result
+
+
+def alias_paths(value: Any) -> tuple[str, ...]:
+    """Old site-relative addresses: ``/2010/12/old.html`` or ``/old/page/``."""
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for index, item in enumerate(items):
+        path = text(item)
+        bad = (not path.startswith("/") or "//" in path or "?" in path or "#" in path
+               or any(part in (".", "..") for part in path.split("/")) or path == "/")
+        if bad:
+            raise FieldError(f"'{path}' is not a path on this site",
+                             "write it as it follows the site address, starting with /, e.g. /2010/12/old-page.html", (index,))
+        result.append(path)
+    return tuple(result)
+
+
+def choice(*choices: str) -> Coerce:
+    def check(value: Any) -> str:
+        result = text(value)
+        if result not in choices:
+            hint = did_you_mean(result, choices) or "use one of " + ", ".join(choices)
+            raise FieldError(f"'{result}' is not one of {', '.join(choices)}", hint)
+        return result
+    return check
+
+
+def records(fields: tuple[Field, ...]) -> Coerce:
+    """A list of small mappings such as contacts or attachments, each checked against ``fields``."""
+    known = {f.name for f in fields}
+
+    def check(value: Any) -> list[dict[str, Any]]:
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list, got {describe(value)}", "start each item on its own line with '- '")
+        result = []
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise FieldError(f"item {index + 1} should be a mapping with {', '.join(sorted(known))}", key=(index,))
+            for key in item:
+                if key not in known:
+                    raise FieldError(f"unknown key '{key}'", did_you_mean(str(key), known), (index, key))
+            record: dict[str, Any] = {}
+            for rule in fields:
+                raw = item.get(rule.name)
+                if raw is None or raw == "":
+                    if rule.required:
+                        raise FieldError(f"item {index + 1} is missing '{rule.name}'", key=(index,))
+                    continue
+                try:
+                    record[rule.name] = rule.coerce(raw)
+                except FieldError as exc:
+                    raise FieldError(exc.message, exc.hint, (index, rule.name)) from None
+            result.append(record)
+        return result
+    return check
+
+
+def describe(value: Any) -> str:
+    """How a wrong value looks to an editor."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"'{value}'"
+
+
+def slugify(value: str) -> str:
+    """A URL segment from a title or file name: lowercase ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+# --- the tables ---------------------------------------------------------------------------
+
+CONTACT = (Field("org", text, True), Field("name", text), Field("phone", text))
+ATTACHMENT = (Field("file", text, True), Field("title", text))
+MANDATE_HOLDER = (Field("name", text, True), Field("from", year_or_date), Field("to", year_or_date))
+
+RELEASE = (
+    Field("title", text, True),
+    Field("date", exact_date, True),
+    Field("place", text),
+    Field("kind", identifier),
+    Field("meetings", id_list),
+    Field("mechanisms", id_list),
+    Field("topics", id_list),
+    Field("lang", identifier),
+    Field("translation_key", text),
+    Field("summary", text),
+    Field("attachments", records(ATTACHMENT)),
+    Field("contacts", records(CONTACT)),
+    Field("slug", slug),
+    Field("aliases", alias_paths),
+    Field("draft", boolean),
+)
+
+MEETING_STATUSES = ("held", "planned", "cancelled")
+MEETING = (
+    Field("number", identifier, True),
+    Field("title", text),
+    Field("start", fuzzy_date, True),
+    Field("end", exact_date),
+    Field("city", text),
+    Field("country", text),
+    Field("host", identifier),
+    Field("participants", id_list),
+    Field("status", choice(*MEETING_STATUSES)),
+    Field("sources", url_list),
+)
+
+MECHANISM = (
+    Field("name", text, True),
+    Field("short", text, True),
+    Field("aliases", text_list),
+    Field("organisation", text),
+    Field("scope", choice("international", "regional")),
+    Field("region", text),
+    Field("established", year),
+    Field("url", url),
+    Field("mandate_holders", records(MANDATE_HOLDER)),
+    Field("sources", url_list),
+)
+
+PAGE = (
+    Field("title", text, True),
+    Field("lang", identifier),
+    Field("translation_key", text),
+    Field("slug", slug),
+    Field("summary", text),
+    Field("aliases", alias_paths),
+    Field("draft", boolean),
+)
+
+SITE = (
+    Field("title", text, True),
+    Field("base_url", url, True),
+    Field("languages", id_list, True),
+    Field("description", text),
+    Field("per_page", positive_int),
+    Field("kinds", lambda v: v),  # checked in config: a mapping of id -> labels
+    Field("contacts", records(CONTACT)),
+)
+
+TOPIC = (Field("title", text, True), Field("description", text))
+
+
+def validate(meta: Any, lines: LineMap, fields: tuple[Field, ...], path: str,
+             what: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Check ``meta`` against ``fields``; return the typed values and every problem found."""
+    problems: list[Diagnostic] = []
+    if not isinstance(meta, dict):
+        problems.append(Diagnostic(path, lines.default, f"the {what} must be a set of 'key: value' lines",
+                                   "see docs/editing.md for an example", code="not-a-mapping"))
+        return {}, problems
+    known = {f.name for f in fields}
+    for key in meta:
+        if key not in known:
+            problems.append(Diagnostic(path, lines.at(key), f"unknown field '{key}' in {what}",
+                                       did_you_mean(str(key), known) or "allowed: " + ", ".join(sorted(known)),
+                                       code="unknown-field"))
+    values: dict[str, Any] = {}
+    for rule in fields:
+        raw = meta.get(rule.name)
+        if raw is None or raw == "" or raw == []:
+            if rule.required:
+                problems.append(Diagnostic(path, lines.at(rule.name) if rule.name in meta else lines.default,
+                                           f"missing required field '{rule.name}'",
+                                           f"add a line '{rule.name}: ...' to the {what}", code="missing-field"))
+            continue
+        try:
+            values[rule.name] = rule.coerce(raw)
+        except FieldError as exc:
+            problems.append(Diagnostic(path, lines.at(rule.name, *exc.key), f"{rule.name}: {exc.message}",
+                                       exc.hint, code="bad-value"))
+    return values, problems

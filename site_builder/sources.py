@@ -1,0 +1,63 @@
+"""Reading one source file: strict UTF-8 and front matter split from the body, with line numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from frontmatter.default_handlers import YAMLHandler
+
+from .errors import ContentError, Diagnostic
+from .yamlines import LineMap, YamlError, load_yaml
+
+_HANDLER = YAMLHandler()
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text; a non-UTF-8 byte is reported at its line instead of a traceback."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError([Diagnostic(shown, line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+                                       "save it with the UTF-8 encoding in your editor", code="not-utf8")]) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A Markdown source split into front matter (with key lines) and body."""
+
+    meta: Any
+    lines: LineMap
+    body: str
+    body_line: int  # the file line where the body starts
+
+
+def parse_markdown_file(path: Path, shown: str) -> Parsed:
+    """Split ``---`` front matter from the body (python-frontmatter's YAML handler) keeping lines."""
+    text = read_text(path, shown)
+    if not _HANDLER.detect(text):
+        raise ContentError([Diagnostic(shown, 1, "the file does not start with front matter",
+                                       "the first line must be --- and the front matter must end with another ---",
+                                       code="no-front-matter")])
+    try:
+        _, fm, body = _HANDLER.FM_BOUNDARY.split(text, 2)
+    except ValueError:
+        raise ContentError([Diagnostic(shown, 1, "the front matter is not closed",
+                                       "add a line --- after the last field", code="no-front-matter")]) from None
+    try:
+        meta, lines = load_yaml(fm)  # fm starts right after the opening ---, on file line 1
+    except YamlError as exc:
+        raise ContentError([Diagnostic(shown, exc.line, exc.message, "check the indentation and quotes on that line",
+                                       code="malformed-yaml")]) from None
+    stripped = body.lstrip("\n")
+    return Parsed(meta if meta is not None else {}, lines, stripped, _first_body_line(text, body, stripped))
+
+
+def _first_body_line(text: str, body: str, stripped: str) -> int:
+    """The 1-based line of the first non-blank body character."""
+    start = len(text) - len(body) + (len(body) - len(stripped))
+    return text.count("\n", 0, start) + 1

@@ -1,0 +1,104 @@
+"""The URL scheme of SPEC.md, in one place, honouring the path of ``base_url``.
+
+Paths here are site-relative and have no leading slash (``releases/2010/slug/``). ``href``
+turns one into the link written in pages (``/sub/archive/releases/2010/slug/``) and
+``absolute`` into the full address used in feeds, sitemaps and canonical links; so a site hosted
+under a sub-path works everywhere by construction.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from .model import Attachment, Meeting, Page, Release, SiteConfig
+
+STATIC_PREFIX = "static/"
+
+
+class Urls:
+    def __init__(self, config: SiteConfig):
+        self.base_url = config.base_url
+        self.base_path = urlsplit(config.base_url).path or "/"
+        self.default_language = config.default_language
+
+    # --- the two ways to write a path -----------------------------------------------------
+
+    def href(self, path: str) -> str:
+        """The link to a site-relative path, as written in a page of this site."""
+        return self.base_path + quote(path.lstrip("/"), safe="/#?=&%:")
+
+    def absolute(self, path: str) -> str:
+        """The full address of a site-relative path."""
+        return self.base_url + quote(path.lstrip("/"), safe="/#?=&%:")
+
+    @staticmethod
+    def file_for(path: str) -> str:
+        """Pretty URLs: a folder path is served by its index.html."""
+        return path + "index.html" if path == "" or path.endswith("/") else path
+
+    # --- the URL table --------------------------------------------------------------------
+
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.default_language else f"{lang}/"
+
+    def home(self, lang: str) -> str:
+        return self.prefix(lang)
+
+    def releases(self, lang: str, page: int = 1) -> str:
+        return f"{self.prefix(lang)}releases/" + (f"page/{page}/" if page > 1 else "")
+
+    def year(self, lang: str, year: int) -> str:
+        return f"{self.prefix(lang)}releases/{year}/"
+
+    def release(self, release: Release) -> str:
+        return f"{self.prefix(release.lang)}releases/{release.year}/{release.slug}/"
+
+    def meetings(self, lang: str) -> str:
+        return f"{self.prefix(lang)}meetings/"
+
+    def meeting(self, meeting: Meeting, lang: str) -> str:
+        return f"{self.prefix(lang)}meetings/{meeting.slug}/"
+
+    def mechanisms(self, lang: str) -> str:
+        return f"{self.prefix(lang)}mechanisms/"
+
+    def mechanism(self, mechanism_id: str, lang: str) -> str:
+        return f"{self.prefix(lang)}mechanisms/{mechanism_id}/"
+
+    def mechanism_feed(self, mechanism_id: str, lang: str) -> str:
+        return self.mechanism(mechanism_id, lang) + "feed.xml"
+
+    def topics(self, lang: str) -> str:
+        return f"{self.prefix(lang)}topics/"
+
+    def topic(self, topic_id: str, lang: str) -> str:
+        return f"{self.prefix(lang)}topics/{topic_id}/"
+
+    def topic_feed(self, topic_id: str, lang: str) -> str:
+        return self.topic(topic_id, lang) + "feed.xml"
+
+    def feed(self, lang: str) -> str:
+        return f"{self.prefix(lang)}feed.xml"
+
+    def search(self, lang: str) -> str:
+        return f"{self.prefix(lang)}search/"
+
+    def page(self, page: Page) -> str:
+        return f"{self.prefix(page.lang)}{page.slug}/"
+
+    def static(self, source: str) -> str:
+        """content/static/x/y.pdf is published at x/y.pdf."""
+        return source.removeprefix(STATIC_PREFIX)
+
+    def attachment(self, release: Release, attachment: Attachment) -> str:
+        """A file under static/ keeps its static address; any other one is published beside its release."""
+        if attachment.file.startswith(STATIC_PREFIX):
+            return self.static(attachment.file)
+        return self.release(release) + attachment.file.rsplit("/", 1)[-1]
+
+    @staticmethod
+    def alias(path: str) -> str:
+        """Where an alias's redirect page is written: ``/old/`` and ``/old`` are folders, ``/old.html`` a file."""
+        path = path.lstrip("/")
+        last = path.rsplit("/", 1)[-1]
+        return path if "." in last else path.rstrip("/") + "/"

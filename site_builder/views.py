@@ -1,0 +1,175 @@
+"""Derived collections: what each page lists, computed once from the archive, every order explicit."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence, TypeVar
+
+from .model import Archive, Mechanism, Meeting, Page, Release, Topic
+
+T = TypeVar("T")
+
+
+def newest_first(releases: Iterable[Release]) -> list[Release]:
+    """Newest first; at equal dates by title then source, so the order never depends on the disk."""
+    return sorted(sorted(releases, key=lambda r: (r.title.casefold(), r.source)), key=lambda r: r.date, reverse=True)
+
+
+def meeting_sort_key(meeting: Meeting) -> tuple[object, ...]:
+    """Oldest first; fuzzy dates at their earliest day; then by number (5.1 before 5.2, 10 after 9)."""
+    parts = tuple(int(p) if p.isdigit() else 0 for p in meeting.number.split("."))
+    return (meeting.start.sort_key(), parts, meeting.number)
+
+
+@dataclass(frozen=True)
+class Paginated:
+    number: int
+    total: int
+    items: tuple[Release, ...]
+
+
+@dataclass(frozen=True)
+class MeetingRole:
+    meeting: Meeting
+    hosted: bool
+    attended: bool
+
+
+@dataclass(frozen=True)
+class Views:
+    """Everything a page or feed lists. Built by ``derive``; read by routes and templates."""
+
+    archive: Archive
+    published: tuple[Release, ...]  # every language, newest first, drafts only when asked for
+    pages: tuple[Page, ...]
+    timeline: tuple[Meeting, ...]
+    mechanisms: tuple[Mechanism, ...]  # by short name
+    topics: tuple[Topic, ...]  # by title
+    meetings_by_number: dict[str, Meeting]
+    mechanisms_by_id: dict[str, Mechanism]
+    topics_by_id: dict[str, Topic]
+    release_translations: dict[str, tuple[Release, ...]]  # source -> its translations, site language order
+    page_translations: dict[str, tuple[Page, ...]]
+    neighbour_map: dict[str, tuple[Optional[Release], Optional[Release]]]
+    with_drafts: bool
+
+    # --- per-language lists ----------------------------------------------------------------
+
+    def for_language(self, releases: Iterable[Release], lang: str) -> list[Release]:
+        """One release per translation group: the ``lang`` version when there is one, else the first."""
+        chosen: dict[str, Release] = {}
+        order = {code: i for i, code in enumerate(self.archive.config.languages)}
+        for release in releases:
+            key = release.translation_key or release.source
+            current = chosen.get(key)
+            rank = (release.lang != lang, order.get(release.lang, 99))
+            if current is None or rank < (current.lang != lang, order.get(current.lang, 99)):
+                chosen[key] = release
+        return newest_first(chosen.values())
+
+    def releases(self, lang: str) -> list[Release]:
+        return self.for_language(self.published, lang)
+
+    def pagination(self, lang: str) -> list[Paginated]:
+        """The release list split into pages of ``per_page``; an empty archive still has page 1."""
+        items = self.releases(lang)
+        size = self.archive.config.per_page
+        total = max(1, math.ceil(len(items) / size))
+        return [Paginated(n, total, tuple(items[(n - 1) * size: n * size])) for n in range(1, total + 1)]
+
+    def years(self, lang: str) -> dict[int, list[Release]]:
+        """Releases by year, newest year first."""
+        result: dict[int, list[Release]] = defaultdict(list)
+        for release in self.releases(lang):
+            result[release.year].append(release)
+        return dict(sorted(result.items(), reverse=True))
+
+    def about_meeting(self, meeting: Meeting, lang: str) -> list[Release]:
+        return self.for_language((r for r in self.published if meeting.number in r.meetings), lang)
+
+    def about_mechanism(self, mechanism: Mechanism, lang: str) -> list[Release]:
+        return self.for_language((r for r in self.published if mechanism.id in r.mechanisms), lang)
+
+    def about_topic(self, topic: Topic, lang: str) -> list[Release]:
+        return self.for_language((r for r in self.published if topic.id in r.topics), lang)
+
+    def pages_in(self, lang: str) -> list[Page]:
+        return [p for p in self.pages if p.lang == lang]
+
+    # --- meetings and mechanisms -----------------------------------------------------------
+
+    def meetings_of(self, mechanism: Mechanism) -> list[MeetingRole]:
+        """The meetings a mechanism hosted or attended, in timeline order."""
+        return [MeetingRole(m, m.host == mechanism.id, mechanism.id in m.participants)
+                for m in self.timeline if m.host == mechanism.id or mechanism.id in m.participants]
+
+    def past_and_next(self) -> tuple[Optional[Meeting], Optional[Meeting]]:
+        """The last held meeting and the first planned one after it: the timeline at a glance."""
+        held = [m for m in self.timeline if m.status == "held"]
+        last = held[-1] if held else None
+        after = self.timeline.index(last) + 1 if last else 0
+        planned = [m for m in self.timeline[after:] if m.status == "planned"]
+        return last, (planned[0] if planned else None)
+
+    def neighbours(self, release: Release) -> tuple[Optional[Release], Optional[Release]]:
+        """(newer, older) release in the same language, for the previous/next links."""
+        return self.neighbour_map[release.source]
+
+    def scopes(self) -> list[tuple[str, list[tuple[str, list[Mechanism]]]]]:
+        """Mechanisms grouped by scope then region: international first, then regional ones."""
+        grouped: dict[str, dict[str, list[Mechanism]]] = defaultdict(lambda: defaultdict(list))
+        for mechanism in self.mechanisms:
+            grouped[mechanism.scope or "other"][mechanism.region or ""].append(mechanism)
+        order = {"international": 0, "regional": 1, "other": 2}
+        return [(scope, sorted(regions.items())) for scope, regions in sorted(grouped.items(), key=lambda kv: order.get(kv[0], 3))]
+
+
+def _translations(documents: Sequence[T], languages: Sequence[str]) -> dict[str, tuple[T, ...]]:
+    groups: dict[str, list[T]] = defaultdict(list)
+    for document in documents:
+        key = getattr(document, "translation_key")
+        if key:
+            groups[key].append(document)
+    order = {code: i for i, code in enumerate(languages)}
+    result: dict[str, tuple[T, ...]] = {}
+    for group in groups.values():
+        ordered = tuple(sorted(group, key=lambda d: order.get(getattr(d, "lang"), 99)))
+        for document in group:
+            result[getattr(document, "source")] = ordered
+    return result
+
+
+def _neighbours(published: Sequence[Release]) -> dict[str, tuple[Optional[Release], Optional[Release]]]:
+    by_lang: dict[str, list[Release]] = defaultdict(list)
+    for release in published:
+        by_lang[release.lang].append(release)
+    result: dict[str, tuple[Optional[Release], Optional[Release]]] = {}
+    for same in by_lang.values():
+        for index, release in enumerate(same):
+            result[release.source] = (same[index - 1] if index > 0 else None,
+                                      same[index + 1] if index + 1 < len(same) else None)
+    return result
+
+
+def derive(archive: Archive, drafts: bool = False) -> Views:
+    """Compute every list the site shows, once."""
+    published = tuple(newest_first(r for r in archive.releases if drafts or not r.draft))
+    pages = tuple(sorted((p for p in archive.pages if drafts or not p.draft), key=lambda p: (p.lang, p.slug)))
+    languages = archive.config.languages
+    return Views(
+        archive=archive,
+        published=published,
+        pages=pages,
+        timeline=tuple(sorted(archive.meetings, key=meeting_sort_key)),
+        mechanisms=tuple(sorted(archive.mechanisms, key=lambda m: (m.short.casefold(), m.id))),
+        topics=tuple(sorted(archive.topics, key=lambda t: (t.title.casefold(), t.id))),
+        meetings_by_number={m.number: m for m in archive.meetings},
+        mechanisms_by_id={m.id: m for m in archive.mechanisms},
+        topics_by_id={t.id: t for t in archive.topics},
+        release_translations=_translations(published, languages),
+        page_translations=_translations(pages, languages),
+        neighbour_map=_neighbours(published),
+        with_drafts=drafts,
+    )

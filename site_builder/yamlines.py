@@ -1,0 +1,81 @@
+"""YAML with line numbers: the data python-frontmatter would give, plus where each key sits.
+
+Editors need ``file:line`` for every mistake, so front matter is composed with
+``yaml.compose`` semantics (SafeLoader) and each key's ``start_mark`` is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+Key = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """Maps a key path such as ``("mechanisms", 2)`` to a 1-based line in the source file."""
+
+    lines: dict[Key, int]
+    default: int
+
+    def at(self, *key: Any) -> int:
+        """The line of the deepest known prefix of ``key`` (falls back to the mapping's start)."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.default
+
+
+class YamlError(Exception):
+    """Malformed YAML or a YAML construct we do not accept, with its 1-based line."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys: the second one silently winning hides mistakes."""
+
+
+def _collect_lines(node: yaml.Node, path: Key, offset: int, lines: dict[Key, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise YamlError(f"duplicate key '{key}'", key_node.start_mark.line + 1 + offset)
+            seen.add(key)
+            lines[path + (key,)] = key_node.start_mark.line + 1 + offset
+            _collect_lines(value_node, path + (key,), offset, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1 + offset
+            _collect_lines(item, path + (index,), offset, lines)
+
+
+def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
+    """Parse ``text``; ``offset`` is the number of file lines before it (e.g. 1 for the opening ---)."""
+    loader = _UniqueKeyLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, LineMap({}, offset + 1)
+        lines: dict[Key, int] = {}
+        _collect_lines(node, (), offset, lines)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlError(f"malformed YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
+    finally:
+        loader.dispose()
+    return data, LineMap(lines, node.start_mark.line + 1 + offset)
