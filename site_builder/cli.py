@@ -57,9 +57,9 @@ def _content(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="the archive folder (default: content)")
 
 
-def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO, content: Path = Path("content")) -> None:
     for diagnostic in sorted(diagnostics):
-        print(diagnostic.format(), file=stream)
+        print(diagnostic.format(content.as_posix()), file=stream)
 
 
 def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
@@ -85,7 +85,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
         print(f"error: {exc}", file=stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        print_diagnostics(exc.diagnostics, stderr)
+        print_diagnostics(exc.diagnostics, stderr, args.content)
         errors = sum(1 for d in exc.diagnostics if d.is_error)
         print(f"{errors} error{'s' if errors != 1 else ''}: nothing was written", file=stderr)
         return EXIT_CONTENT
@@ -95,13 +95,13 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     options = Options(content=args.content, output=args.output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs)
     result = build(options)
-    print_diagnostics(result.warnings, stderr)
+    print_diagnostics(result.warnings, stderr, args.content)
     print(f"built {result.files} files into {args.output} in {time.perf_counter() - started:.2f}s", file=stdout)
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     warnings = check(Options(content=args.content))
-    print_diagnostics(warnings, stderr)
+    print_diagnostics(warnings, stderr, args.content)
     print(f"{args.content}: no errors" + (f", {len(warnings)} warnings" if warnings else ""), file=stdout)
     return EXIT_OK

@@ -7,6 +7,7 @@ command line formats them as ``path:line: error: message (hint)``.
 from __future__ import annotations
 
 import difflib
+import posixpath
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -26,10 +27,19 @@ class Diagnostic:
     severity: str = field(default="error", compare=False)
     code: str = field(default="", compare=False)
 
-    def format(self) -> str:
-        """The one format editors and CI see: ``path:line: error: message (hint)``."""
-        text = f"{self.path}:{self.line}: {self.severity}: {self.message}"
+    def format(self, content: str = "") -> str:
+        """The one format editors and CI see: ``path:line: error: message (hint)``.
+
+        ``path`` is relative to the content folder; ``content`` (as given on the command line) is
+        put in front so the path can be opened from where the command ran.
+        """
+        text = f"{self.shown_path(content)}:{self.line}: {self.severity}: {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
+
+    def shown_path(self, content: str = "") -> str:
+        if not content or self.path.startswith(("templates/", "--")) or self.code == "template-error":
+            return self.path
+        return posixpath.normpath(posixpath.join(content.replace("\\", "/"), self.path))
 
     @property
     def is_error(self) -> bool:
