@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, Optional, Sequence
 
 from . import schema
 from .errors import Diagnostic, did_you_mean
@@ -11,22 +11,26 @@ from .model import Mechanism, Meeting, Page, Release, Topic
 
 
 def check_links(releases: Sequence[Release], meetings: Sequence[Meeting], mechanisms: Sequence[Mechanism],
-                topics: Sequence[Topic], pages: Sequence[Page]) -> list[Diagnostic]:
-    """Every cross-file integrity rule of SPEC.md, all problems at once."""
+                topics: Optional[Sequence[Topic]], pages: Sequence[Page]) -> list[Diagnostic]:
+    """Every cross-file integrity rule of SPEC.md, all problems at once.
+
+    ``topics`` is None when topics.yaml itself is broken: its error is reported, not a cascade of
+    "unknown topic" errors in every release.
+    """
     meeting_numbers = {m.number for m in meetings}
     mechanism_ids = {m.id for m in mechanisms}
-    topic_ids = {t.id for t in topics}
     problems = _duplicate_meetings(meetings)
     for release in releases:
         problems += _unknown(release, "meetings", "meeting", release.meetings, meeting_numbers)
         problems += _unknown(release, "mechanisms", "mechanism", release.mechanisms, mechanism_ids)
-        problems += _unknown(release, "topics", "topic", release.topics, topic_ids)
+        if topics is not None:
+            problems += _unknown(release, "topics", "topic", release.topics, {t.id for t in topics})
     for meeting in meetings:
         problems += _unknown(meeting, "participants", "mechanism", meeting.participants, mechanism_ids)
         if looks_like_id(meeting.host) and meeting.host not in mechanism_ids:
             problems.append(Diagnostic(meeting.source, meeting.lines.at("host"), f"unknown mechanism '{meeting.host}' as host",
                                        did_you_mean(meeting.host, mechanism_ids)
-                                       or "use a mechanism id (a file name in content/mechanisms/) or the host's name in words",
+                                       or "use a mechanism id, which is a file name in content/mechanisms/, or the host's name in words",
                                        code="unknown-id"))
     problems += _duplicate_translations(releases)
     problems += _duplicate_translations(pages)

@@ -32,7 +32,11 @@ class Loader:
         self.markdown = renderer or MarkdownRenderer()
 
     def load(self, source: SourceFile) -> tuple[Optional[Loaded], list[Diagnostic]]:
-        """Parse and check one file; never raises for a content problem."""
+        """Parse and check one file; never raises for a content problem.
+
+        The object is returned even with problems (when its required fields are there) so that
+        cross-file checks can report everything in one run; any problem still stops the build.
+        """
         try:
             parsed = parse_markdown_file(source.path, source.rel)
         except ContentError as exc:
@@ -52,7 +56,7 @@ class Loader:
                                        code="unknown-kind"))
         slug = self._slug(values, source, parsed.lines, problems)
         attachments = self._attachments(values.get("attachments", []), source, parsed.lines, problems)
-        if problems:
+        if not {"title", "date"} <= values.keys():
             return None, problems
         body_html = self.markdown.render(parsed.body, lang)
         return Release(
@@ -65,7 +69,7 @@ class Loader:
             aliases=values.get("aliases", ()), draft=values.get("draft", False),
             body_html=body_html, body_text=html_to_text(body_html), body_markdown=parsed.body,
             body_line=parsed.body_line, lines=parsed.lines,
-        ), []
+        ), problems
 
     def _meeting(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Meeting], list[Diagnostic]]:
         values, problems = schema.validate(parsed.meta, parsed.lines, schema.MEETING, source.rel, "front matter")
@@ -77,7 +81,7 @@ class Loader:
         if start and end and end < start.first_day():
             problems.append(Diagnostic(source.rel, parsed.lines.at("end"), f"end: {end} is before the start {start.iso()}",
                                        "check the two dates", code="bad-value"))
-        if problems:
+        if not {"number", "start"} <= values.keys():
             return None, problems
         body_html = self.markdown.render(parsed.body, self.config.default_language)
         return Meeting(
@@ -86,7 +90,7 @@ class Loader:
             participants=values.get("participants", ()), status=values.get("status", "held"),
             sources=values.get("sources", ()), body_html=body_html, body_text=html_to_text(body_html),
             lines=parsed.lines,
-        ), []
+        ), problems
 
     def _mechanism(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Mechanism], list[Diagnostic]]:
         values, problems = schema.validate(parsed.meta, parsed.lines, schema.MECHANISM, source.rel, "front matter")
@@ -95,7 +99,7 @@ class Loader:
             problems.append(Diagnostic(source.rel, 1, f"'{mechanism_id}' cannot be a mechanism id: the file name is the id",
                                        f"rename the file to {schema.slugify(mechanism_id) or 'my-mechanism'}.md",
                                        code="bad-file-name"))
-        if problems:
+        if not {"name", "short"} <= values.keys():
             return None, problems
         body_html = self.markdown.render(parsed.body, self.config.default_language)
         holders = tuple(MandateHolder(h["name"], h.get("from", ""), h.get("to", ""))
@@ -107,13 +111,13 @@ class Loader:
             established=values.get("established"), url=values.get("url", ""), mandate_holders=holders,
             sources=values.get("sources", ()), body_html=body_html, body_text=html_to_text(body_html),
             lines=parsed.lines,
-        ), []
+        ), problems
 
     def _page(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Page], list[Diagnostic]]:
         values, problems = schema.validate(parsed.meta, parsed.lines, schema.PAGE, source.rel, "front matter")
         lang = self._language(values, source, parsed.lines, problems)
         slug = self._slug(values, source, parsed.lines, problems)
-        if problems:
+        if "title" not in values:
             return None, problems
         body_html = self.markdown.render(parsed.body, lang)
         return Page(
@@ -122,7 +126,7 @@ class Loader:
             summary=values.get("summary") or first_paragraph(body_html), aliases=values.get("aliases", ()),
             draft=values.get("draft", False), body_html=body_html, body_text=html_to_text(body_html),
             lines=parsed.lines,
-        ), []
+        ), problems
 
     # --- shared field rules ------------------------------------------------------------------
 
@@ -170,7 +174,7 @@ class Loader:
                                            "put the file under content/static/ and give its path from content/",
                                            code="missing-attachment"))
             elif not path.is_file():
-                candidates = [p.relative_to(self.content).as_posix() for p in sorted(self.content.rglob(Path(rel).name))]
+                candidates = [p.relative_to(self.content).as_posix() for p in self.content.rglob("*") if p.is_file()]
                 problems.append(Diagnostic(source.rel, line, f"attachment '{rel}' does not exist",
                                            did_you_mean(rel, candidates) or "give the path from content/, e.g. static/pdf/release.pdf",
                                            code="missing-attachment"))

@@ -54,10 +54,11 @@ def load_archive(options: Options, cache: Optional[LoadCache] = None) -> Archive
     """Read and check everything; raise ContentError with every problem of the whole archive."""
     config = load_site_config(options.content, options.base_url)
     problems: list[Diagnostic] = []
+    topics_ok = True
     try:
         topics = load_topics(options.content)
     except ContentError as exc:
-        topics, problems = (), list(exc.diagnostics)
+        topics, problems, topics_ok = (), list(exc.diagnostics), False
     sources, found = discover(options.content)
     problems += found
     loaded = _load_documents([s for s in sources if s.kind in ("release", "meeting", "mechanism", "page")],
@@ -76,7 +77,8 @@ def load_archive(options: Options, cache: Optional[LoadCache] = None) -> Archive
         pages=tuple(d for d in documents if isinstance(d, Page)),
         statics=tuple(StaticFile(s.rel, str(s.path)) for s in sources if s.kind == "static"),
     )
-    problems += check_links(archive.releases, archive.meetings, archive.mechanisms, archive.topics, archive.pages)
+    problems += check_links(archive.releases, archive.meetings, archive.mechanisms,
+                            archive.topics if topics_ok else None, archive.pages)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     return archive

@@ -165,7 +165,7 @@ def choice(*choices: str) -> Coerce:
         result = text(value)
         if result not in choices:
             hint = did_you_mean(result, choices) or "use one of " + ", ".join(choices)
-            raise FieldError(f"'{result}' is not one of {', '.join(choices)}", hint)
+            raise FieldError(f"'{result}' is not allowed here", hint)
         return result
     return check
 

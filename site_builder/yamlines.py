@@ -39,8 +39,17 @@ class YamlError(Exception):
         self.line = line
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys: the second one silently winning hides mistakes."""
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: ``schema`` parses them and explains a bad one.
+
+    (PyYAML would turn ``2015-13-01`` into a ValueError with no line; we want a message.)
+    """
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _collect_lines(node: yaml.Node, path: Key, offset: int, lines: dict[Key, int]) -> None:
@@ -59,9 +68,25 @@ def _collect_lines(node: yaml.Node, path: Key, offset: int, lines: dict[Key, int
             _collect_lines(item, path + (index,), offset, lines)
 
 
+def _describe(exc: yaml.MarkedYAMLError, offset: int) -> tuple[str, int]:
+    """A YAML syntax error at the line an editor must fix.
+
+    Usually that is where the parser stopped; but an unclosed quote is only noticed at the end of
+    the file, so then the line where the quoted text opened is the one to show.
+    """
+    problem = exc.problem or "malformed YAML"
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark
+        quoted = exc.context and "quoted" in exc.context
+        problem = "a quotation mark opened on this line is never closed" if quoted else problem
+    line = (mark.line + 1 + offset) if mark else offset + 1
+    return f"malformed YAML: {problem}", line
+
+
 def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
     """Parse ``text``; ``offset`` is the number of file lines before it (e.g. 1 for the opening ---)."""
-    loader = _UniqueKeyLoader(text)
+    loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -70,11 +95,10 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         _collect_lines(node, (), offset, lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + offset) if mark else offset + 1
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise YamlError(f"malformed YAML: {problem}", line) from None
+        raise YamlError(*_describe(exc, offset)) from None
     except yaml.YAMLError as exc:
+        raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
+    except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
     finally:
         loader.dispose()

@@ -1,0 +1,56 @@
+"""Helpers shared by the tests: tiny archives built inline, the CLI called in-process."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+from typing import Mapping, Optional
+
+from site_builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+FIXTURE_SITE = FIXTURES / "site"
+
+MINIMAL: dict[str, str] = {
+    "site.yaml": "title: Test archive\nbase_url: https://example.org/\nlanguages: [en, fr]\nper_page: 2\n",
+    "topics.yaml": "cooperation:\n  title: Cooperation\n",
+    "mechanisms/osce-odihr.md": "---\nname: Office for Democratic Institutions and Human Rights\nshort: OSCE/ODIHR\n"
+                                "aliases: [ODIHR]\nscope: regional\nregion: Europe\n---\nThe focal point.\n",
+    "meetings/3.md": '---\nnumber: "3"\nstart: "2010-12-08"\nend: "2010-12-09"\ncity: Warsaw\nhost: osce-odihr\n---\nHeld.\n',
+    "releases/2010/2010-12-09-warsaw.md": '---\ntitle: Warsaw meeting\ndate: 2010-12-09\nplace: Warsaw\n'
+                                          'meetings: ["3"]\nmechanisms: [osce-odihr]\ntopics: [cooperation]\n---\n'
+                                          "The third meeting ended today.\n",
+}
+
+
+def make_site(root: Path, files: Optional[Mapping[str, Optional[str]]] = None, base: Mapping[str, str] = MINIMAL) -> Path:
+    """Write ``base`` plus ``files`` (None deletes a base file) under ``root``/content; return it."""
+    content = root / "content"
+    merged = {**base, **(files or {})}
+    for rel, text in merged.items():
+        if text is None:
+            continue
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return content
+
+
+def copy_fixture(root: Path, source: Path = FIXTURE_SITE) -> Path:
+    content = root / "content"
+    shutil.copytree(source, content, symlinks=True)
+    return content
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Call the command line in-process; return (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder by relative path: to compare two builds byte for byte."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
