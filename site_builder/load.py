@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Optional, Union
 
 from . import schema
@@ -29,7 +30,7 @@ class Loader:
     def __init__(self, config: SiteConfig, content: Path, renderer: Optional[MarkdownRenderer] = None):
         self.config = config
         self.content = content
-        self.markdown = renderer or MarkdownRenderer()
+        self.markdown = renderer or MarkdownRenderer(urlsplit(config.base_url).path or "/")
 
     def load(self, source: SourceFile) -> tuple[Optional[Loaded], list[Diagnostic]]:
         """Parse and check one file; never raises for a content problem.

@@ -36,8 +36,17 @@ BACKLINK_TITLES = {
 }
 
 
-def sanitise(html: str) -> str:
-    """Keep only allowlisted tags, attributes and URL schemes; links get rel=noopener noreferrer."""
+def sanitise(html: str, base_path: str = "/") -> str:
+    """Keep only allowlisted tags, attributes and URL schemes; links get rel=noopener noreferrer.
+
+    A root-relative link written by an editor (``/pdf/x.pdf``) is given the site's base path, so
+    it still works when the site is hosted under ``https://example.org/archive/``.
+    """
+    def rebase(tag: str, attribute: str, value: str) -> str:
+        if attribute in ("href", "src") and value.startswith("/") and not value.startswith("//"):
+            return base_path.rstrip("/") + value
+        return value
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -45,13 +54,15 @@ def sanitise(html: str) -> str:
         url_schemes=URL_SCHEMES,
         filter_style_properties={"text-align"},
         strip_comments=True,
+        attribute_filter=rebase if base_path != "/" else None,
     )
 
 
 class MarkdownRenderer:
     """One configured ``markdown.Markdown`` per language, reset between documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_path: str = "/") -> None:
+        self.base_path = base_path
         self._engines: dict[str, md_lib.Markdown] = {}
 
     def _engine(self, lang: str) -> md_lib.Markdown:
@@ -72,7 +83,7 @@ class MarkdownRenderer:
         engine = self._engine(lang)
         engine.reset()
         html = engine.convert(text).replace("<h1", "<h2").replace("</h1>", "</h2>")
-        return sanitise(html)
+        return sanitise(html, self.base_path)
 
 
 class _TextExtractor(HTMLParser):
