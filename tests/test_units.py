@@ -1,0 +1,227 @@
+"""Unit tests, one stage at a time, on tiny inputs."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from site_builder import dates, schema
+from site_builder.config import load_site_config
+from site_builder.discover import classify, discover
+from site_builder.errors import ContentError, Diagnostic, did_you_mean
+from site_builder.markdown import MarkdownRenderer, first_paragraph, sanitise
+from site_builder.pipeline import Options, load_archive
+from site_builder.urls import Urls
+from site_builder.views import derive
+from site_builder.write import Writer
+from site_builder.yamlines import YamlError, load_yaml
+from tests.helpers import ROOT, make_site
+
+# --- dates -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,precision,iso,en,fr,es", [
+    ("2014-11-12", "day", "2014-11-12", "12 November 2014", "12 novembre 2014", "12 de noviembre de 2014"),
+    ("2008-10", "month", "2008-10", "October 2008", "octobre 2008", "octubre de 2008"),
+    ("2015-Q1", "quarter", "2015-Q1", "first quarter of 2015", "premier trimestre 2015", "primer trimestre de 2015"),
+    ("2015", "year", "2015", "2015", "2015", "2015"),
+])
+def test_fuzzy_dates(text: str, precision: str, iso: str, en: str, fr: str, es: str) -> None:
+    date = dates.parse_fuzzy(text)
+    assert (date.precision, date.iso()) == (precision, iso)
+    assert (date.describe("en"), date.describe("fr"), date.describe("es")) == (en, fr, es)
+
+
+@pytest.mark.parametrize("text", ["2015-Q5", "2015-13", "15-01-01", "2015-02-30", "soon", "2015/01/01", True])
+def test_bad_fuzzy_dates(text: object) -> None:
+    with pytest.raises(dates.DateError):
+        dates.parse_fuzzy(text)
+
+
+def test_fuzzy_dates_sort_by_earliest_day_then_precision() -> None:
+    values = ["2015", "2015-Q1", "2015-01", "2015-01-01", "2014-12-31", "2015-Q2"]
+    ordered = sorted(values, key=lambda v: dates.parse_fuzzy(v).sort_key())
+    assert ordered == ["2014-12-31", "2015-01-01", "2015-01", "2015-Q1", "2015", "2015-Q2"]
+
+
+def test_date_ranges() -> None:
+    start = dates.parse_fuzzy("2010-12-08")
+    assert dates.format_range(start, dt.date(2010, 12, 9), "en") == "8–9 December 2010"
+    assert dates.format_range(start, dt.date(2011, 1, 2), "en") == "8 December 2010 – 2 January 2011"
+    assert dates.format_range(dates.parse_fuzzy("2022-11-28"), dt.date(2022, 12, 1), "es") == "28 de noviembre – 1 de diciembre de 2022"
+    assert dates.format_range(dates.parse_fuzzy("2022-11-28"), dt.date(2022, 12, 1), "fr") == "28 novembre – 1er décembre 2022"
+    assert dates.format_range(dates.parse_fuzzy("2015-Q1"), None, "en") == "first quarter of 2015"
+
+
+# --- YAML with lines ---------------------------------------------------------------------------
+
+def test_yaml_lines_and_dates_left_as_text() -> None:
+    data, lines = load_yaml("\ntitle: x\ndate: 2010-12-09\nlist:\n  - a\n  - b\n")
+    assert data == {"title": "x", "date": "2010-12-09", "list": ["a", "b"]}
+    assert (lines.at("title"), lines.at("date"), lines.at("list", 1), lines.at("list", 7)) == (2, 3, 6, 4)
+
+
+@pytest.mark.parametrize("text,line", [("a: 1\na: 2\n", 2), ("a: [1, 2\n", 2), ('a: "open\nb: 1\n', 1), ("a:\n - x\n- y\n", 3)])
+def test_yaml_errors_have_lines(text: str, line: int) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text)
+    assert caught.value.line == line
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+def test_validate_collects_every_problem() -> None:
+    data, lines = load_yaml("title: 3\ndate: nope\ndraft: 1\nmeetings: 5.1\ncolor: red\n")
+    values, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    assert values["title"] == "3" and values["meetings"] == ("5.1",)
+    assert [(p.line, p.code) for p in problems] == [(5, "unknown-field"), (2, "bad-value"), (3, "bad-value")]
+    assert problems[0].hint == "did you mean 'colour'?" or "allowed" in problems[0].hint
+
+
+def test_slugify() -> None:
+    assert schema.slugify("“Inter-mécanismes 5.1”: une coopération") == "inter-mecanismes-5-1-une-cooperation"
+
+
+def test_did_you_mean() -> None:
+    assert did_you_mean("osce-odhir", ["osce-odihr", "oif"]) == "did you mean 'osce-odihr'?"
+    assert did_you_mean("zzz", ["osce-odihr"]) == ""
+
+
+def test_diagnostic_format() -> None:
+    d = Diagnostic("releases/x.md", 7, "unknown mechanism 'a'", "did you mean 'b'?")
+    assert d.format("content") == "content/releases/x.md:7: error: unknown mechanism 'a' (did you mean 'b'?)"
+    assert d.format("./content/") == "content/releases/x.md:7: error: unknown mechanism 'a' (did you mean 'b'?)"
+
+
+# --- discovery ---------------------------------------------------------------------------------
+
+def test_classify() -> None:
+    assert classify("releases/2010/x.md") == "release"
+    assert classify("releases/x.md") == "release"
+    assert classify("meetings/3.md") == "meeting"
+    assert classify("meetings/old/3.md") == "other"
+    assert classify("static/pdf/x.pdf") == "static"
+    assert classify("site.yaml") == "settings"
+    assert classify("releases/2010/x.pdf") == "other"
+
+
+def test_discover_is_sorted_and_skips_editor_leftovers(tmp_path: Path) -> None:
+    content = make_site(tmp_path, {"releases/2010/.x.md.swp": "", "releases/2010/y.md~": "", ".DS_Store": "",
+                                   "releases/2009/2009-01-01-a.md": "x"})
+    found, problems = discover(content)
+    assert problems == []
+    rels = [s.rel for s in found]
+    assert rels == sorted(rels) and not any("~" in r or "/." in r or r.startswith(".") for r in rels)
+
+
+# --- markdown and sanitising -------------------------------------------------------------------
+
+@pytest.mark.parametrize("dangerous", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>', '<iframe src="https://evil.example"></iframe>', "<style>body{}</style>",
+    '<svg onload="alert(1)"></svg>', '<p style="background:url(javascript:x)">x</p>', "[x](javascript:alert(1))",
+    '<form action="https://evil.example"><input></form>', '<object data="x"></object>',
+])
+def test_sanitiser_removes_what_could_run(dangerous: str) -> None:
+    html = MarkdownRenderer().render(dangerous, "en").lower()
+    for needle in ("<script", "onerror", "onload", "javascript:", "<iframe", "<style", "<form", "<object", "style="):
+        assert needle not in html
+
+
+def test_markdown_features() -> None:
+    html = MarkdownRenderer().render('# Title\n\nIt\'s "fine" -- really[^n].\n\n| a |\n|---|\n| 1 |\n\n[^n]: Note.', "fr")
+    assert '<h2 id="title">' in html and "<h1" not in html
+    assert "It’s “fine” – really" in html
+    assert "<table>" in html and 'id="fn:n"' in html and "Retour à l'appel de note" in html
+
+
+def test_first_paragraph_skips_footnote_markers() -> None:
+    html = MarkdownRenderer().render("First[^1] *para*.\n\nSecond.\n\n[^1]: Note.", "en")
+    assert first_paragraph(html) == "First para."
+
+
+def test_root_links_get_the_base_path() -> None:
+    assert sanitise('<a href="/pdf/x.pdf">x</a><a href="https://e.org/">y</a>', "/sub/") == \
+        '<a href="/sub/pdf/x.pdf" rel="noopener noreferrer">x</a><a href="https://e.org/" rel="noopener noreferrer">y</a>'
+
+
+# --- config, urls, views -----------------------------------------------------------------------
+
+def test_site_config_defaults_and_override(tmp_path: Path) -> None:
+    content = make_site(tmp_path)
+    config = load_site_config(content, "https://preview.example.net/x")
+    assert config.base_url == "https://preview.example.net/x/"
+    assert config.kinds["press-release"]["en"] == "Press release" and config.contacts == ()
+
+
+def test_missing_site_yaml(tmp_path: Path) -> None:
+    content = make_site(tmp_path, {"site.yaml": None})
+    with pytest.raises(ContentError) as caught:
+        load_site_config(content)
+    assert caught.value.diagnostics[0].format() == "site.yaml:0: error: site.yaml is missing " \
+        f"(create {content / 'site.yaml'} (see docs/editing.md))"
+
+
+def test_urls_under_a_sub_path(tmp_path: Path) -> None:
+    content = make_site(tmp_path, {"site.yaml": "title: T\nbase_url: https://example.org/org/archive\nlanguages: [en, fr]\n"})
+    archive = load_archive(Options(content=content, jobs=1))
+    urls = Urls(archive.config)
+    release = archive.releases[0]
+    assert urls.release(release) == "releases/2010/warsaw/"
+    assert urls.href(urls.release(release)) == "/org/archive/releases/2010/warsaw/"
+    assert urls.absolute(urls.meeting(archive.meetings[0], "fr")) == "https://example.org/org/archive/fr/meetings/3/"
+    assert Urls.alias("/2010/12/old.html") == "2010/12/old.html" and Urls.alias("/old") == "old/"
+
+
+def test_views_order_and_language_choice(tmp_path: Path) -> None:
+    content = make_site(tmp_path, {
+        "releases/2011/2011-01-01-b.md": "---\ntitle: B\ndate: 2011-01-01\ntranslation_key: k\n---\nb\n",
+        "releases/2011/2011-01-01-b.fr.md": "---\ntitle: B fr\ndate: 2011-01-01\ntranslation_key: k\n---\nb\n",
+        "releases/2011/2011-01-01-a.md": "---\ntitle: A\ndate: 2011-01-01\n---\na\n",
+        "meetings/5-2.md": '---\nnumber: "5.2"\nstart: "2015-Q1"\nstatus: planned\n---\n',
+        "meetings/10.md": '---\nnumber: "10"\nstart: "2015-Q1"\nstatus: planned\n---\n',
+    })
+    views = derive(load_archive(Options(content=content, jobs=1)))
+    assert [r.title for r in views.releases("en")] == ["A", "B", "Warsaw meeting"]
+    assert [r.title for r in views.releases("fr")] == ["A", "B fr", "Warsaw meeting"]
+    assert [m.number for m in views.timeline] == ["3", "5.2", "10"]
+    last, upcoming = views.past_and_next()
+    assert (last.number, upcoming.number) == ("3", "5.2")
+    assert [c.number for c in views.pagination("en")] == [1, 2]
+
+
+# --- writer ------------------------------------------------------------------------------------
+
+def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
+    writer = Writer(tmp_path / "out")
+    writer.write("a/index.html", b"x", "one.md")
+    with pytest.raises(ValueError, match="written twice, by one.md and two.md"):
+        writer.write("a/index.html", b"y", "two.md")
+    for bad in ("../x", "/etc/x", "a/../../x"):
+        with pytest.raises(ValueError):
+            writer.write(bad, b"", "bad")
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- architecture ------------------------------------------------------------------------------
+
+LAYERS = ["errors", "yamlines", "dates", "schema", "model", "sources", "config", "discover", "markdown", "load",
+          "links", "urls", "views", "assets", "routes", "render", "feeds", "data", "write", "pipeline", "cli"]
+
+
+def test_imports_point_one_way() -> None:
+    """A stage imports only stages below it (feeds/data are called by render, imported lazily)."""
+    package = ROOT / "site_builder"
+    rank = {name: i for i, name in enumerate(LAYERS)}
+    for file in package.glob("*.py"):
+        name = file.stem
+        if name not in rank:
+            continue
+        tree = ast.parse(file.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in rank:
+                lazy = node.col_offset > 0  # inside a function: the producers called by render
+                assert rank[node.module] < rank[name] or lazy, f"{name} imports {node.module}"
