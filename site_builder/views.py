@@ -54,23 +54,14 @@ class Views:
     page_translations: dict[str, tuple[Page, ...]]
     neighbour_map: dict[str, tuple[Optional[Release], Optional[Release]]]
     with_drafts: bool
+    # every list below is computed once in ``derive``: pages read them thousands of times
+    by_language: dict[str, tuple[Release, ...]]
+    by_subject: dict[tuple[str, str, str], tuple[Release, ...]]  # (what, id, lang) -> releases
 
     # --- per-language lists ----------------------------------------------------------------
 
-    def for_language(self, releases: Iterable[Release], lang: str) -> list[Release]:
-        """One release per translation group: the ``lang`` version when there is one, else the first."""
-        chosen: dict[str, Release] = {}
-        order = {code: i for i, code in enumerate(self.archive.config.languages)}
-        for release in releases:
-            key = release.translation_key or release.source
-            current = chosen.get(key)
-            rank = (release.lang != lang, order.get(release.lang, 99))
-            if current is None or rank < (current.lang != lang, order.get(current.lang, 99)):
-                chosen[key] = release
-        return newest_first(chosen.values())
-
     def releases(self, lang: str) -> list[Release]:
-        return self.for_language(self.published, lang)
+        return list(self.by_language.get(lang, ()))
 
     def pagination(self, lang: str) -> list[Paginated]:
         """The release list split into pages of ``per_page``; an empty archive still has page 1."""
@@ -82,18 +73,18 @@ class Views:
     def years(self, lang: str) -> dict[int, list[Release]]:
         """Releases by year, newest year first."""
         result: dict[int, list[Release]] = defaultdict(list)
-        for release in self.releases(lang):
+        for release in self.by_language.get(lang, ()):
             result[release.year].append(release)
         return dict(sorted(result.items(), reverse=True))
 
     def about_meeting(self, meeting: Meeting, lang: str) -> list[Release]:
-        return self.for_language((r for r in self.published if meeting.number in r.meetings), lang)
+        return list(self.by_subject.get(("meeting", meeting.number, lang), ()))
 
     def about_mechanism(self, mechanism: Mechanism, lang: str) -> list[Release]:
-        return self.for_language((r for r in self.published if mechanism.id in r.mechanisms), lang)
+        return list(self.by_subject.get(("mechanism", mechanism.id, lang), ()))
 
     def about_topic(self, topic: Topic, lang: str) -> list[Release]:
-        return self.for_language((r for r in self.published if topic.id in r.topics), lang)
+        return list(self.by_subject.get(("topic", topic.id, lang), ()))
 
     def pages_in(self, lang: str) -> list[Page]:
         return [p for p in self.pages if p.lang == lang]
@@ -124,6 +115,33 @@ class Views:
             grouped[mechanism.scope or "other"][mechanism.region or ""].append(mechanism)
         order = {"international": 0, "regional": 1, "other": 2}
         return [(scope, sorted(regions.items())) for scope, regions in sorted(grouped.items(), key=lambda kv: order.get(kv[0], 3))]
+
+
+def for_language(releases: Iterable[Release], lang: str, languages: Sequence[str]) -> list[Release]:
+    """One release per translation group: the ``lang`` version when there is one, else the first."""
+    chosen: dict[str, Release] = {}
+    order = {code: i for i, code in enumerate(languages)}
+    for release in releases:
+        key = release.translation_key or release.source
+        current = chosen.get(key)
+        rank = (release.lang != lang, order.get(release.lang, 99))
+        if current is None or rank < (current.lang != lang, order.get(current.lang, 99)):
+            chosen[key] = release
+    return newest_first(chosen.values())
+
+
+def _by_subject(published: Sequence[Release], languages: Sequence[str]) -> dict[tuple[str, str, str], tuple[Release, ...]]:
+    """For each meeting, mechanism and topic, in each language: the releases about it."""
+    groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
+    for release in published:
+        for number in release.meetings:
+            groups[("meeting", number)].append(release)
+        for mechanism_id in release.mechanisms:
+            groups[("mechanism", mechanism_id)].append(release)
+        for topic_id in release.topics:
+            groups[("topic", topic_id)].append(release)
+    return {(what, key, lang): tuple(for_language(group, lang, languages))
+            for (what, key), group in groups.items() for lang in languages}
 
 
 def _translations(documents: Sequence[T], languages: Sequence[str]) -> dict[str, tuple[T, ...]]:
@@ -172,4 +190,6 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
         page_translations=_translations(pages, languages),
         neighbour_map=_neighbours(published),
         with_drafts=drafts,
+        by_language={lang: tuple(for_language(published, lang, languages)) for lang in languages},
+        by_subject=_by_subject(published, languages),
     )

@@ -39,7 +39,10 @@ class YamlError(Exception):
         self.line = line
 
 
-class _StrictLoader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same nodes, 5x faster
+
+
+class _StrictLoader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader that leaves dates as text: ``schema`` parses them and explains a bad one.
 
     (PyYAML would turn ``2015-13-01`` into a ValueError with no line; we want a message.)
