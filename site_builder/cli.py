@@ -11,6 +11,7 @@ from typing import Optional, Sequence, TextIO
 
 from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
 from .pipeline import Options, build, check
+from .search import SearchIndexError
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -81,7 +82,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
             return _check(args, stdout, stderr)
         print(f"error: '{args.command}' is not available yet", file=stderr)
         return EXIT_USAGE
-    except UsageError as exc:
+    except (UsageError, SearchIndexError) as exc:
         print(f"error: {exc}", file=stderr)
         return EXIT_USAGE
     except ContentError as exc:

@@ -22,6 +22,7 @@ from .load import Loaded, Loader
 from .model import Archive, Mechanism, Meeting, Page, Release, StaticFile
 from .render import Renderer, Site, load_strings, render_all
 from .routes import build_routes, find_collisions
+from .search import index_site
 from .urls import Urls
 from .views import Views, derive
 from .write import Writer, check_output_folder
@@ -38,6 +39,7 @@ class Options:
     drafts: bool = False
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     templates: Path = TEMPLATES
+    search: bool = True  # build the Pagefind index (the dev server may skip it for speed)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def build(options: Options, cache: Optional[LoadCache] = None) -> BuildResult:
         for route in site.routes:
             if route.kind == "copy":
                 writer.copy(route.output_file, route.file, route.source)
+        if options.search:
+            writer.adopt(index_site(writer.stage), "the search index")
         writer.commit()
     except BaseException:
         writer.abort()

@@ -74,6 +74,7 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
         page(urls.meetings(lang), "meetings.html", {}, _everywhere(urls, langs, urls.meetings)),
         page(urls.mechanisms(lang), "mechanisms.html", {}, _everywhere(urls, langs, urls.mechanisms)),
         page(urls.topics(lang), "topics.html", {}, _everywhere(urls, langs, urls.topics)),
+        page(urls.search(lang), "search.html", {}, _everywhere(urls, langs, urls.search)),
         Route(urls.feed(lang), "feed", context={"lang": lang, "kind": "site"}, source="site", lang=lang),
     ]
     for chunk in views.pagination(lang):
@@ -139,12 +140,18 @@ def _aliases(document: Release | Page, target: str, urls: Urls) -> list[Route]:
             for index, alias in enumerate(document.aliases)]
 
 
+RESERVED = ("pagefind/",)  # written by the search indexer after rendering
+
+
 def find_collisions(routes: Sequence[Route]) -> list[Diagnostic]:
     """Two outputs for one file: each responsible file is named, with the other one."""
     by_file: dict[str, list[Route]] = defaultdict(list)
+    problems = []
     for route in routes:
         by_file[route.output_file].append(route)
-    problems = []
+        if route.output_file.startswith(RESERVED):
+            problems.append(Diagnostic(route.source, route.line, f"/{route.path} is reserved for the search index",
+                                       "give the file or page another name", code="duplicate-url"))
     for output, group in sorted(by_file.items()):
         if len(group) < 2:
             continue

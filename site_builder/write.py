@@ -80,6 +80,13 @@ class Writer:
     def copy(self, file: str, original: str, source: str = "") -> None:
         shutil.copyfile(original, self._target(file, source))
 
+    def adopt(self, files: list[str], source: str) -> None:
+        """Record files a tool (the search indexer) made in the staging folder, for the manifest."""
+        for file in files:
+            if file in self.sources:
+                raise ValueError(f"{file} written twice, by {self.sources[file]} and {source}")
+            self.sources[file] = source
+
     def commit(self) -> None:
         """Swap the finished site in; the old one is removed only after the new one is in place."""
         manifest = {"files": sorted(self.sources), "generator": "site_builder"}
