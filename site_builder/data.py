@@ -96,7 +96,7 @@ def sitemap(site: "Site") -> bytes:
             for lang, path in route.alternates:
                 ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": lang, "href": urls.absolute(path)})
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def robots(site: "Site") -> bytes:

@@ -58,7 +58,7 @@ def _feed(site: "Site", title: str, page: str, path: str, lang: str, releases: S
     for release in releases:
         feed.append(_entry(site, release))
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _entry(site: "Site", release: Release) -> ET.Element:

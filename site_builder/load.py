@@ -86,7 +86,7 @@ class Loader:
             return None, problems
         body_html = self.markdown.render(parsed.body, self.config.default_language)
         return Meeting(
-            source=source.rel, number=number, title=values.get("title", ""), start=start, end=end,
+            source=source.rel, number=number, title=values.get("title", ""), start=values["start"], end=end,
             city=values.get("city", ""), country=values.get("country", ""), host=values.get("host", ""),
             participants=values.get("participants", ()), status=values.get("status", "held"),
             sources=values.get("sources", ()), body_html=body_html, body_text=html_to_text(body_html),

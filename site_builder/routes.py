@@ -67,8 +67,11 @@ def _everywhere(urls: Urls, languages: Sequence[str], path_in: Any) -> tuple[tup
 def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
     """The pages every language has: home, lists, timeline, mechanisms, topics, feeds."""
     langs = views.archive.config.languages
-    page = lambda path, template, context, alternates: Route(  # noqa: E731
-        path, "page", template, {"lang": lang, **context}, source="site", lang=lang, alternates=alternates, indexable=True)
+
+    def page(path: str, template: str, context: dict[str, Any], alternates: tuple[tuple[str, str], ...]) -> Route:
+        return Route(path, "page", template, {"lang": lang, **context}, source="site", lang=lang,
+                     alternates=alternates, indexable=True)
+
     routes = [
         page(urls.home(lang), "home.html", {}, _everywhere(urls, langs, urls.home)),
         page(urls.meetings(lang), "meetings.html", {}, _everywhere(urls, langs, urls.meetings)),
@@ -110,7 +113,7 @@ def _release_routes(views: Views, urls: Urls) -> list[Route]:
         translations = views.release_translations.get(release.source, (release,))
         alternates = tuple((t.lang, urls.release(t)) for t in translations)
         routes.append(Route(urls.release(release), "page", "release.html", {"lang": release.lang, "release": release},
-                            source=release.source, line=release.lines.at("slug") if "slug" in release.lines.lines else 1,
+                            source=release.source, line=release.lines.exact("slug"),
                             lang=release.lang, alternates=alternates, indexable=not release.draft))
         for attachment in release.attachments:
             if not attachment.file.startswith("static/"):
@@ -126,7 +129,7 @@ def _page_routes(views: Views, urls: Urls) -> list[Route]:
     for page in views.pages:
         translations = views.page_translations.get(page.source, (page,))
         routes.append(Route(urls.page(page), "page", "page.html", {"lang": page.lang, "page": page},
-                            source=page.source, line=page.lines.at("slug") if "slug" in page.lines.lines else 1,
+                            source=page.source, line=page.lines.exact("slug"),
                             lang=page.lang, alternates=tuple((t.lang, urls.page(t)) for t in translations),
                             indexable=not page.draft))
         routes += _aliases(page, urls.page(page), urls)

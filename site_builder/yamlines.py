@@ -21,6 +21,10 @@ class LineMap:
     lines: dict[Key, int]
     default: int
 
+    def exact(self, *key: Any, default: int = 1) -> int:
+        """The line of exactly ``key``, or ``default`` when the file does not have it."""
+        return self.lines.get(key, default)
+
     def at(self, *key: Any) -> int:
         """The line of the deepest known prefix of ``key`` (falls back to the mapping's start)."""
         while key:
