@@ -317,8 +317,14 @@ def validate(meta: Any, lines: LineMap, fields: tuple[Field, ...], path: str,
                                            f"add a line '{rule.name}: ...' to the {what}", code="missing-field"))
             continue
         try:
-            values[rule.name] = rule.coerce(raw)
+            value = rule.coerce(raw)
         except FieldError as exc:
             problems.append(Diagnostic(path, lines.at(rule.name, *exc.key), f"{rule.name}: {exc.message}",
                                        exc.hint, code="bad-value"))
+            continue
+        if rule.required and value == "":
+            problems.append(Diagnostic(path, lines.at(rule.name), f"'{rule.name}' is empty",
+                                       f"write the {rule.name} after '{rule.name}:'", code="missing-field"))
+            continue
+        values[rule.name] = value
     return values, problems

@@ -47,14 +47,16 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available:
 
 
 class _StrictLoader(_Base):  # type: ignore[valid-type,misc]
-    """SafeLoader that leaves dates as text: ``schema`` parses them and explains a bad one.
+    """SafeLoader that leaves dates and decimals as text: ``schema`` parses them and explains a bad one.
 
     (PyYAML would turn ``2015-13-01`` into a ValueError with no line; we want a message.)
     """
 
 
+# Dates stay text (see above) and so do decimals: ``number: 5.10`` must not become meeting 5.1.
+_KEPT_AS_TEXT = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"}
 _StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEPT_AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

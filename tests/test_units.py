@@ -225,3 +225,15 @@ def test_imports_point_one_way() -> None:
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in rank:
                 lazy = node.col_offset > 0  # inside a function: the producers called by render
                 assert rank[node.module] < rank[name] or lazy, f"{name} imports {node.module}"
+
+
+def test_decimals_stay_text_so_meeting_5_10_is_not_5_1() -> None:
+    data, lines = load_yaml("number: 5.10\nstart: 2015\n")
+    values, problems = schema.validate(data, lines, schema.MEETING, "m.md", "front matter")
+    assert problems == [] and values["number"] == "5.10"
+
+
+def test_a_blank_required_value_is_missing() -> None:
+    data, lines = load_yaml("title: '   '\ndate: 2020-01-01\n")
+    _, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    assert [p.format() for p in problems] == ["r.md:1: error: 'title' is empty (write the title after 'title:')"]
