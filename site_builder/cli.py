@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -39,6 +40,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p_check = commands.add_parser("check", help="validate only, and warn about likely mistakes")
     _content(p_check)
+    p_check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1), for CI")
 
     p_serve = commands.add_parser("serve", help="build, serve and rebuild on save with live reload")
     _content(p_serve)
@@ -103,6 +105,12 @@ def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     warnings = check(Options(content=args.content))
+    if args.strict:  # CI: a warning is an error, printed and counted as one
+        warnings = [dataclasses.replace(w, severity="error") for w in warnings]
     print_diagnostics(warnings, stderr, args.content)
-    print(f"{args.content}: no errors" + (f", {len(warnings)} warnings" if warnings else ""), file=stdout)
+    count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    if args.strict and warnings:
+        print(f"{args.content}: {count}, errors with --strict", file=stderr)
+        return EXIT_CONTENT
+    print(f"{args.content}: no errors" + (f", {count}" if warnings else ""), file=stdout)
     return EXIT_OK

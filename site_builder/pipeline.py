@@ -6,6 +6,7 @@ discover -> load (parse + validate) -> link -> derive views -> routes -> render 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .routes import build_routes, find_collisions
 from .search import index_site
 from .urls import Urls
 from .views import Views, derive
+from .warnings import find_warnings
 from .write import Writer, check_output_folder
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -98,11 +100,15 @@ def plan_site(archive: Archive, options: Options) -> Site:
     return Site(views, urls, load_strings(options.templates), assets, tuple(routes))
 
 
-def check(options: Options) -> list[Diagnostic]:
-    """Validate without rendering: the problems ``build`` would stop on (raised as ContentError)."""
+def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]:
+    """Validate without rendering: the problems ``build`` would stop on (raised as ContentError).
+
+    Returns the warnings about likely mistakes (see ``warnings``); ``today`` is the only clock
+    reading of the whole program, and is used only to warn about releases dated in the future.
+    """
     archive = load_archive(options)
     plan_site(archive, options)
-    return []
+    return find_warnings(archive, options.content, today or dt.date.today())
 
 
 def build(options: Options, cache: Optional[LoadCache] = None) -> BuildResult:

@@ -1,0 +1,165 @@
+"""The catalogue of every diagnostic code: what it means and how an editor fixes it.
+
+Each ``Diagnostic(..., code=...)`` raised anywhere in ``site_builder`` has an entry here (a test walks
+the package to keep it so), and the "Messages" section of docs/editing.md is generated from this
+table, so the guide can never describe a message the code no longer prints, or miss a new one.
+
+Regenerate the guide's section after editing this file::
+
+    python -m site_builder.messages docs/editing.md
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    severity: str  # "error" stops build and check; "warning" is reported by check (an error with --strict)
+    meaning: str  # one line: what went wrong
+    example: str  # a line as printed, after "path:line: error: "
+    fix: str  # one line: what to do
+
+
+CATALOGUE: dict[str, Message] = {m.code: m for m in (
+    # --- reading a file -------------------------------------------------------------------------
+    Message("not-utf8", "error", "The file is saved in another encoding than UTF-8 (often Windows-1252 or Latin-1).",
+            "the file is not UTF-8 (byte 0xe9)",
+            "In your editor choose \"Save with encoding\" > UTF-8 and save again; the line points at the first bad character."),
+    Message("no-front-matter", "error", "A Markdown file must start with front matter between two `---` lines.",
+            "the file does not start with front matter",
+            "Make `---` the very first line, then the fields, then another `---` line, then the text."),
+    Message("malformed-yaml", "error", "The front matter (or site.yaml, topics.yaml) is not valid YAML.",
+            "malformed YAML: a quotation mark opened on this line is never closed",
+            "Look at the line shown: close the quotes, put text containing a colon in quotes, indent list items the same way, and do not repeat a field."),
+    Message("not-a-mapping", "error", "The front matter (or topics.yaml) is not a list of `field: value` lines.",
+            "the front matter must be a set of 'key: value' lines",
+            "Write one `field: value` per line, as in the examples of this guide."),
+    Message("missing-file", "error", "content/site.yaml is missing.",
+            "site.yaml is missing",
+            "Restore content/site.yaml (see \"Site settings\" in this guide)."),
+    # --- fields ----------------------------------------------------------------------------------
+    Message("missing-field", "error", "A required field is absent or empty.",
+            "missing required field 'date'",
+            "Add the field on its own line, e.g. `date: 2014-11-14`; the tables of this guide say which fields are required."),
+    Message("unknown-field", "error", "A field name is not one the archive knows (often a typo).",
+            "unknown field 'colour' in front matter",
+            "Correct the spelling as suggested (\"did you mean\"), or remove the line."),
+    Message("bad-value", "error", "A field has a value of the wrong form: a date that does not exist, text where a list is expected, a bad slug or address.",
+            "date: '2011-02-30' is not a real date (day is out of range for month)",
+            "Follow the hint in brackets; dates are `YYYY-MM-DD`, lists are `[a, b]`, yes/no fields are `true` or `false`."),
+    Message("unknown-kind", "error", "`kind:` is not one of the kinds listed in site.yaml.",
+            "unknown kind 'pres-release'",
+            "Use one of the kinds of site.yaml (e.g. `press-release`, `statement`), or leave the line out for a press release."),
+    Message("unknown-language", "error", "`lang:` (or a `.xx.md` file-name suffix, or a label in site.yaml) names a language the site does not have.",
+            "language 'de' is not one of the site's languages",
+            "Use one of the languages of site.yaml (`en`, `fr`, `es`), or ask for the language to be added there."),
+    Message("bad-file-name", "error", "A URL or a mechanism id cannot be made from the file name.",
+            "'OSCE ODIHR' cannot be a mechanism id: the file name is the id",
+            "Rename the file with lowercase letters, digits and hyphens (e.g. `osce-odihr.md`), or add a `slug:` line."),
+    Message("missing-attachment", "error", "An attachment's `file:` does not exist, or is outside content/.",
+            "attachment 'static/pdf/release.pdf' does not exist",
+            "Put the file under content/static/ and write its path from content/, e.g. `file: static/pdf/2014-11-14.pdf`."),
+    # --- links between files ---------------------------------------------------------------------
+    Message("unknown-id", "error", "A meeting, mechanism or topic named in `meetings`, `mechanisms`, `topics`, `host` or `participants` is not defined.",
+            "unknown mechanism 'osce-odhir' in mechanisms",
+            "Correct the id as suggested, or create the meeting (content/meetings/), mechanism (content/mechanisms/) or topic (content/topics.yaml) first."),
+    Message("duplicate-meeting", "error", "Two meeting files have the same `number`.",
+            "meeting number '3' is already used by meetings/3-again.md",
+            "Give each meeting its own number (e.g. `5.1` and `5.2` for two parts of one meeting)."),
+    Message("duplicate-translation", "error", "Two files with the same `translation_key` are in the same language.",
+            "translation_key 'jan' already has a 'fr' version: releases/2011/2011-01-01-a.md",
+            "Each language version needs its own `lang:` (or `.fr.md` suffix); check both files' `lang` and `translation_key`."),
+    Message("duplicate-url", "error", "Two files would be published at the same address.",
+            "the URL /releases/2010/warsaw/ is also produced by releases/2010/warsaw.md",
+            "Give one of them another `slug:`, alias or file name."),
+    Message("broken-symlink", "error", "A symbolic link in content/ points to nothing.",
+            "this link points to nothing",
+            "Remove the link, or point it at a file inside content/."),
+    Message("symlink-outside", "error", "A symbolic link in content/ leads to a file outside content/.",
+            "this symbolic link leads outside content/",
+            "Copy the file into content/ instead of linking to it."),
+    # --- templates (for the design team) ---------------------------------------------------------
+    Message("template-error", "error", "A template in templates/ has a mistake (shown with the template's line and the page being rendered).",
+            "'release' is undefined (while rendering /releases/2010/x/)",
+            "For the design team: fix the template at the line shown. Editors: tell them, with the message."),
+    Message("internal-error", "error", "The dev server met an unexpected problem while rebuilding (a bug, not your content).",
+            "internal error while rebuilding: ...",
+            "Save again; if it stays, stop `serve` (Ctrl-C), run `python build.py check`, and report the message."),
+    # --- warnings of `check` ---------------------------------------------------------------------
+    Message("unlisted-mechanism", "warning", "The text of a release (or meeting) names a mechanism, by its name, short name or an alias, that its front matter does not list.",
+            "the text names OSCE/ODIHR ('ODIHR') but osce-odihr is not in mechanisms",
+            "Add the id to `mechanisms:` (for a meeting: to `participants:` or `host:`), so the release is listed on the mechanism's page."),
+    Message("future-date", "warning", "A release is dated in the future (\"scheduled\"). `build` publishes it anyway, with that date: it never reads the clock.",
+            "dated 2041-03-01, in the future: build publishes it now with that date",
+            "Check the date for a typo; if the release must not be public yet, add `draft: true` until it may be."),
+    Message("lonely-translation", "warning", "A `translation_key` is used by no other file, so the release is linked to no translation (often a typo in the key).",
+            "translation_key 'warsaw-2011' is used by no other file",
+            "Give every language version exactly the same key; remove the line if the release has no translation yet."),
+    Message("unused-topic", "warning", "A topic of topics.yaml is used by no release.",
+            "topic 'land-rights' is used by no release",
+            "Use the topic in a release's `topics:`, or remove it from topics.yaml."),
+)}
+
+
+def explain(code: str) -> Message:
+    """The catalogue entry of ``code`` (KeyError for an unknown code: a test keeps them in step)."""
+    return CATALOGUE[code]
+
+
+# --- the generated section of docs/editing.md --------------------------------------------------
+
+START = "<!-- messages: generated by `python -m site_builder.messages docs/editing.md`; do not edit by hand -->"
+END = "<!-- end of generated messages -->"
+
+
+def markdown() -> str:
+    """The "Messages" section of the editors' guide: one entry per code, errors first."""
+    lines = [START, ""]
+    for severity, heading in (("error", "Errors (build and check stop)"), ("warning", "Warnings (check; errors with `check --strict`)")):
+        lines += [f"### {heading}", ""]
+        for message in sorted((m for m in CATALOGUE.values() if m.severity == severity), key=lambda m: m.code):
+            lines += [
+                f"#### `{message.code}`",
+                "",
+                f"{message.meaning}",
+                "",
+                f"Example: `path:line: {message.severity}: {message.example}`",
+                "",
+                f"**Fix:** {message.fix}",
+                "",
+            ]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def update(document: str) -> str:
+    """``document`` with its generated section replaced by the current catalogue."""
+    head, found, rest = document.partition(START)
+    _, found_end, tail = rest.partition(END)
+    if not found or not found_end:
+        raise ValueError(f"the guide has no generated section (a line {START!r} ... {END!r})")
+    return head + markdown() + tail
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m site_builder.messages docs/editing.md", file=sys.stderr)
+        return 2
+    path = Path(argv[0])
+    text = path.read_text(encoding="utf-8")
+    new = update(text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        print(f"updated {path}")
+    else:
+        print(f"{path} is up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
