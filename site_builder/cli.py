@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
+from . import scaffold
 from .pipeline import Options, build, check
 from .search import SearchIndexError
 
@@ -49,10 +50,19 @@ def make_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=8000)
 
-    p_new = commands.add_parser("new", help="scaffold a release, meeting or mechanism file")
+    p_new = commands.add_parser("new", help="scaffold a release, meeting or mechanism file",
+                                description="Write a new file with valid front matter and print its path; "
+                                            "never overwrites. Examples: new release \"Title\"; new meeting 5.3; "
+                                            "new meeting \"Title\" --number 5.3; new mechanism \"Full name\" --short ABC")
     p_new.add_argument("type", choices=("release", "meeting", "mechanism"))
-    p_new.add_argument("title")
+    p_new.add_argument("title", help="the release's title, the meeting's number (or title, with --number), the mechanism's name")
     _content(p_new)
+    p_new.add_argument("--date", help="release: YYYY-MM-DD; meeting: its start, YYYY-MM-DD, YYYY-MM, YYYY-Qn or YYYY (default: today)")
+    p_new.add_argument("--lang", help="release: its language (default: the site's first language)")
+    p_new.add_argument("--slug", help="release: the URL segment (default: made from the title)")
+    p_new.add_argument("--number", help="meeting: its number, e.g. 5.3, when the argument is a title")
+    p_new.add_argument("--id", help="mechanism: its id, the file name (default: made from --short or the name)")
+    p_new.add_argument("--short", help="mechanism: its short name, e.g. OSCE/ODIHR")
     return parser
 
 
@@ -82,6 +92,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
             return _build(args, stdout, stderr)
         if args.command == "check":
             return _check(args, stdout, stderr)
+        if args.command == "new":
+            return _new(args, stdout)
         print(f"error: '{args.command}' is not available yet", file=stderr)
         return EXIT_USAGE
     except (UsageError, SearchIndexError) as exc:
@@ -113,4 +125,22 @@ def _check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"{args.content}: {count}, errors with --strict", file=stderr)
         return EXIT_CONTENT
     print(f"{args.content}: no errors" + (f", {count}" if warnings else ""), file=stdout)
+    return EXIT_OK
+
+
+NEW_OPTIONS = {"release": {"date", "lang", "slug"}, "meeting": {"date", "number"}, "mechanism": {"id", "short"}}
+
+
+def _new(args: argparse.Namespace, stdout: TextIO) -> int:
+    given = {name for name in ("date", "lang", "slug", "number", "id", "short") if getattr(args, name) is not None}
+    extra = sorted(given - NEW_OPTIONS[args.type])
+    if extra:
+        raise UsageError(f"--{extra[0]} is not an option of new {args.type}")
+    if args.type == "release":
+        made = scaffold.new_release(args.content, args.title, date=args.date, lang=args.lang, slug=args.slug)
+    elif args.type == "meeting":
+        made = scaffold.new_meeting(args.content, args.title, number=args.number, date=args.date)
+    else:
+        made = scaffold.new_mechanism(args.content, args.title, mechanism_id=args.id, short=args.short)
+    print(scaffold.write(args.content, made).as_posix(), file=stdout)
     return EXIT_OK
