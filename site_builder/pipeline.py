@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Optional
 
-from .assets import collect_assets
+from .assets import Asset, collect_assets
 from .config import load_site_config, load_topics
 from .discover import SourceFile, discover
 from .errors import ContentError, Diagnostic
@@ -54,8 +54,13 @@ class BuildResult:
 LoadCache = dict[str, tuple[tuple[int, int], tuple[Optional[Loaded], list[Diagnostic]]]]
 
 
-def load_archive(options: Options, cache: Optional[LoadCache] = None) -> Archive:
-    """Read and check everything; raise ContentError with every problem of the whole archive."""
+def load_archive(options: Options, cache: Optional[LoadCache] = None,
+                 discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None) -> Archive:
+    """Read and check everything; raise ContentError with every problem of the whole archive.
+
+    The dev server passes ``cache`` (parsed files by path and stamp) and ``discovered`` (the file
+    list it keeps up to date from its watcher) so that one save re-reads one file.
+    """
     config = load_site_config(options.content, options.base_url)
     problems: list[Diagnostic] = []
     topics_ok = True
@@ -63,7 +68,7 @@ def load_archive(options: Options, cache: Optional[LoadCache] = None) -> Archive
         topics = load_topics(options.content)
     except ContentError as exc:
         topics, problems, topics_ok = (), list(exc.diagnostics), False
-    sources, found = discover(options.content)
+    sources, found = discovered if discovered is not None else discover(options.content)
     problems += found
     loaded = _load_documents([s for s in sources if s.kind in ("release", "meeting", "mechanism", "page")],
                              Loader(config, options.content), options.jobs, cache)
@@ -88,16 +93,28 @@ def load_archive(options: Options, cache: Optional[LoadCache] = None) -> Archive
     return archive
 
 
-def plan_site(archive: Archive, options: Options) -> Site:
-    """Views and routes of a checked archive; raise ContentError when two files claim one URL."""
+Theme = tuple[dict[str, dict[str, str]], dict[str, Asset]]  # UI strings, assets
+
+
+def load_theme(options: Options) -> Theme:
+    """What templates/ gives besides the templates: the UI strings and the hashed assets."""
+    return load_strings(options.templates), collect_assets(options.templates)
+
+
+def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None) -> Site:
+    """Views and routes of a checked archive; raise ContentError when two files claim one URL.
+
+    ``theme`` is read from templates/ unless given (the dev server reads it again only when a
+    template changes).
+    """
+    strings, assets = theme if theme is not None else load_theme(options)
     views: Views = derive(archive, drafts=options.drafts)
     urls = Urls(archive.config)
-    assets = collect_assets(options.templates)
     routes = build_routes(views, urls, assets)
     collisions = find_collisions(routes)
     if collisions:
         raise ContentError(collisions)
-    return Site(views, urls, load_strings(options.templates), assets, tuple(routes))
+    return Site(views, urls, strings, assets, tuple(routes))
 
 
 def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]:

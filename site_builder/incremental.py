@@ -1,0 +1,476 @@
+"""The dev server's site in memory, brought up to date by kind of change, byte-identical to a build.
+
+Between saves the session keeps:
+
+- the parsed files, keyed by path and stamp (``pipeline.LoadCache``): a changed release re-parses
+  that one file;
+- the file list, patched from the watcher's changes instead of walking content/ again;
+- for every output file, its last rendered bytes and *what rendering it read*: each question a
+  template or feed asked the site's ``Views`` ("the neighbours of this release", "the releases of
+  this mechanism in French", "the mechanism with id oif") with the answer it got.
+
+After a change the site is planned again (views and routes: cheap) and an output is rendered again
+only if its route changed, the templates changed, or one of the questions it asked now has a
+different answer. That is sound whatever the templates read, because templates can only reach
+the archive through their route's context and ``views``, and both are compared. Rendering is lazy:
+the page a browser asks for is brought up to date first, the rest in the background, so one save
+costs a re-parse, a re-plan and the pages that actually changed.
+
+Nothing here writes to disk; ``everything()`` gives the whole site, byte for byte what ``build`` writes.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from functools import reduce
+from pathlib import Path
+from typing import Any, Iterator, Optional, cast
+
+from .changes import DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
+from .discover import SourceFile, classify, discover
+from .errors import ContentError, Diagnostic
+from .model import Archive, Release, SiteConfig
+from .pipeline import LoadCache, Options, Theme, load_archive, load_theme, plan_site
+from .render import Renderer, Site
+from .routes import Route
+from .views import Views
+
+log = logging.getLogger("site_builder.serve")
+
+Key = tuple[Any, ...]
+MISSING = object()  # the answer "no such key"
+VOLATILE = object()  # a question we cannot ask again (unhashable arguments): always re-render
+
+
+# --- recording what rendering reads ------------------------------------------------------------
+
+class Tracker:
+    """Answers questions about the current ``Views`` once per plan, noting which ones each output asks.
+
+    A question is a key: ``("attr", path)``, ``("item", path, key)``, ``("call", path, args, kwargs)``
+    or ``("routes",)``, where ``path`` leads from the views to an attribute (``("archive", "config")``).
+    """
+
+    def __init__(self) -> None:
+        self.views: Optional[Views] = None
+        self.routes: tuple[Route, ...] = ()
+        self.memo: dict[Key, Any] = {}
+        self.reads: Optional[dict[Key, Any]] = None  # of the output being rendered
+
+    def reset(self, views: Views, routes: tuple[Route, ...]) -> None:
+        self.views, self.routes, self.memo = views, routes, {}
+
+    def resolve(self, path: tuple[str, ...]) -> Any:
+        return reduce(getattr, path, self.views)
+
+    def evaluate(self, key: Key) -> Any:
+        """The answer of ``key`` for the current views (not memoised)."""
+        kind = key[0]
+        if kind == "attr":
+            return self.resolve(key[1])
+        if kind == "item":
+            return self.resolve(key[1]).get(key[2], MISSING)
+        if kind == "call":
+            return self.resolve(key[1])(*key[2], **dict(key[3]))
+        if kind == "routes":  # the sitemap reads every route, and the context of some
+            return tuple((route, route.context) for route in self.routes)
+        raise ValueError(f"unknown question {key!r}")
+
+    def answer(self, key: Key) -> Any:
+        """The memoised answer: within one plan every question is computed once."""
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = self.evaluate(key)
+            return value
+
+    def read(self, key: Key) -> Any:
+        """Answer ``key`` for the output being rendered, and note it."""
+        try:
+            value = self.answer(key)
+        except TypeError:  # unhashable arguments: answer, but this output cannot be verified later
+            value = self.evaluate(key)
+            if self.reads is not None:
+                self.reads[("volatile",)] = VOLATILE
+            return value
+        if self.reads is not None:
+            self.reads[key] = value
+        return value
+
+    def begin(self) -> None:
+        self.reads = {}
+
+    def end(self) -> Optional[dict[Key, Any]]:
+        reads, self.reads = self.reads, None
+        return None if reads is None or ("volatile",) in reads else reads
+
+
+class TrackedObject:
+    """Stands for ``views`` (or ``views.archive``) in templates and producers; every read goes through the tracker."""
+
+    __slots__ = ("_tracker", "_path")
+
+    def __init__(self, tracker: Tracker, path: tuple[str, ...] = ()):
+        self._tracker = tracker
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
+        path = self._path + (name,)
+        target = self._tracker.resolve(path)
+        if callable(target) and hasattr(target, "__self__"):  # a method of the views
+            return TrackedCall(self._tracker, path)
+        if isinstance(target, dict):
+            return TrackedMapping(self._tracker, path)
+        if isinstance(target, Archive):
+            return TrackedObject(self._tracker, path)
+        return self._tracker.read(("attr", path))
+
+
+class TrackedCall:
+    __slots__ = ("_tracker", "_path")
+
+    def __init__(self, tracker: Tracker, path: tuple[str, ...]):
+        self._tracker = tracker
+        self._path = path
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._tracker.read(("call", self._path, args, tuple(sorted(kwargs.items()))))
+
+
+class TrackedMapping:
+    """A dict of the views: looking up one key depends on that key only."""
+
+    __slots__ = ("_tracker", "_path")
+
+    def __init__(self, tracker: Tracker, path: tuple[str, ...]):
+        self._tracker = tracker
+        self._path = path
+
+    def _item(self, key: Any) -> Any:
+        return self._tracker.read(("item", self._path, key))
+
+    def _whole(self) -> dict[Any, Any]:
+        return cast(dict[Any, Any], self._tracker.read(("attr", self._path)))
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._item(key)
+        if value is MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self._item(key)
+        return default if value is MISSING else value
+
+    def __contains__(self, key: Any) -> bool:
+        return self._item(key) is not MISSING
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._whole())
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+    def keys(self) -> Any:
+        return self._whole().keys()
+
+    def values(self) -> Any:
+        return self._whole().values()
+
+    def items(self) -> Any:
+        return self._whole().items()
+
+
+class TrackedRoutes:
+    """``site.routes`` for the producers (the sitemap reads them all)."""
+
+    def __init__(self, tracker: Tracker):
+        self._tracker = tracker
+
+    def __iter__(self) -> Iterator[Route]:
+        return (route for route, _ in self._tracker.read(("routes",)))
+
+    def __len__(self) -> int:
+        return len(self._tracker.routes)
+
+    def __getitem__(self, index: int) -> Route:
+        return self._tracker.routes[index]
+
+
+def same(old: Any, new: Any) -> bool:
+    """Equal answers render equally; a dict's order matters to a template that loops over it."""
+    if old is new:
+        return True
+    if isinstance(old, dict) and isinstance(new, dict):
+        return list(old.items()) == list(new.items())
+    try:
+        return bool(old == new)
+    except Exception:  # noqa: BLE001 - incomparable answers are different answers
+        return False
+
+
+# --- the session -------------------------------------------------------------------------------
+
+@dataclass
+class Output:
+    """One output file: its route, its last bytes and what rendering them read."""
+
+    route: Route
+    data: Optional[bytes] = None  # the last good bytes, kept to show under an error
+    reads: Optional[dict[Key, Any]] = None  # None: must be rendered
+    theme: int = -1  # the templates generation it was rendered with
+    checked: int = -1  # the plan generation at which it was known up to date (or failed)
+    problems: list[Diagnostic] = field(default_factory=list)  # template errors of its last render
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What one rebuild did, for the console and the benchmark."""
+
+    ok: bool
+    seconds: float
+    kinds: tuple[str, ...]
+    reparsed: int  # files parsed again
+    problems: tuple[Diagnostic, ...] = ()
+
+
+class Session:
+    """The site of one ``serve``: rebuilt by kind of change, rendered on demand, kept in memory."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.cache: LoadCache = {}
+        self.sources: dict[str, SourceFile] = {}
+        self.source_problems: list[Diagnostic] = []
+        self.theme: Optional[Theme] = None
+        self.theme_generation = 0
+        self.tracker = Tracker()
+        self.renderer: Optional[Renderer] = None
+        self.config: Optional[SiteConfig] = None
+        self.archive: Optional[Archive] = None
+        self.routes: dict[str, Route] = {}  # output file -> route, of the last good plan
+        self.outputs: dict[str, Output] = {}
+        self.generation = 0  # bumped by each good plan
+        self.problems: list[Diagnostic] = []  # why the last rebuild could not be used (empty: it was)
+        self._todo: list[str] = []  # outputs the background pass has still to bring up to date
+
+    # --- rebuilding ----------------------------------------------------------------------------
+
+    def rebuild(self, changes: Optional[ChangeSet] = None) -> Rebuilt:
+        """Bring the plan up to date with the disk; ``None`` means from scratch.
+
+        By kind: site settings re-read everything; templates re-render everything without
+        re-parsing; a document re-parses that file; another file (static, attachment) is
+        copied as is, and the releases that attach files are checked again. On a content
+        error the last good site stays in place and ``problems`` says why.
+        """
+        started = time.perf_counter()
+        kinds = tuple(sorted(changes.kinds)) if changes is not None else ("everything",)
+        parsed_before = len(self.cache)
+        try:
+            self._update_sources(changes)
+            if changes is None or SETTINGS_KIND in changes.kinds:
+                self.cache.clear()
+                self.theme = None
+            if changes is not None and FILE_KIND in changes.kinds:
+                self._forget_attachment_holders()
+            if changes is not None and TEMPLATE_KIND in changes.kinds:
+                self.theme = None
+            fresh_theme = self.theme is None
+            if self.theme is None:
+                self.theme = load_theme(self.options)
+            hits = self._cache_hits()
+            archive = load_archive(self.options, self.cache, (self._source_list(), list(self.source_problems)))
+            if self.config is not None and archive.config != self.config and changes is not None \
+                    and SETTINGS_KIND not in changes.kinds:  # cannot happen; never trust a stale parse
+                self.cache.clear()
+                archive = load_archive(self.options, self.cache, (self._source_list(), list(self.source_problems)))
+            site = plan_site(archive, self.options, self.theme)
+        except ContentError as exc:
+            self.problems = list(exc.diagnostics)
+            return Rebuilt(False, time.perf_counter() - started, kinds, max(0, len(self.cache) - parsed_before),
+                           tuple(self.problems))
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the server; it is shown like an error
+            log.exception("internal error while rebuilding")
+            self.problems = [Diagnostic("(serve)", 0, f"internal error while rebuilding: {exc!r}",
+                                        "save again; if it stays, stop serve and run: python build.py check",
+                                        code="internal-error")]
+            return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
+        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config)
+        reparsed = len(self._source_list_documents()) - hits
+        return Rebuilt(True, time.perf_counter() - started, kinds, max(0, reparsed))
+
+    def _update_sources(self, changes: Optional[ChangeSet]) -> None:
+        """The file list: walked once, then patched with the watcher's changes."""
+        content = self.options.content
+        if changes is None or not self.sources and not self.source_problems or self._involves_links(changes):
+            found, problems = discover(content)
+            self.sources = {s.rel: s for s in found}
+            self.source_problems = problems
+            return
+        for change in changes.changes:
+            if change.root != "content":
+                continue
+            path = content / change.rel
+            try:
+                stat = path.stat()
+            except OSError:
+                self.sources.pop(change.rel, None)
+                continue
+            if path.is_file():
+                self.sources[change.rel] = SourceFile(classify(change.rel), change.rel, path, (stat.st_mtime_ns, stat.st_size))
+            else:
+                self.sources.pop(change.rel, None)
+
+    def _involves_links(self, changes: ChangeSet) -> bool:
+        """A symbolic link anywhere on a changed path: walk everything again, with discover's rules."""
+        content = self.options.content
+        for change in changes.changes:
+            if change.root != "content":
+                continue
+            path = content / change.rel
+            while path != content:
+                if path.is_symlink():
+                    return True
+                path = path.parent
+        return bool(self.source_problems)  # a link problem may be gone: look again
+
+    def _source_list(self) -> list[SourceFile]:
+        return [self.sources[rel] for rel in sorted(self.sources)]
+
+    def _source_list_documents(self) -> list[SourceFile]:
+        return [s for s in self.sources.values() if s.kind in ("release", "meeting", "mechanism", "page")]
+
+    def _cache_hits(self) -> int:
+        return sum(1 for s in self._source_list_documents()
+                   if (hit := self.cache.get(s.rel)) is not None and hit[0] == s.stamp)
+
+    def _forget_attachment_holders(self) -> None:
+        """A file under content/ changed: files that attach one (or missed one) are read again."""
+        for rel, (_, (document, problems)) in list(self.cache.items()):
+            if (isinstance(document, Release) and document.attachments) or any(p.code == "missing-attachment" for p in problems):
+                del self.cache[rel]
+
+    def _commit(self, archive: Archive, site: Site, new_renderer: bool) -> None:
+        """Make a checked plan the current one; outputs are brought up to date lazily."""
+        routes = site.routes
+        self.tracker.reset(site.views, routes)
+        if new_renderer:  # templates or settings changed: a new Jinja environment, every output to render
+            self.theme_generation += 1
+            tracked = Site(cast(Views, TrackedObject(self.tracker)), site.urls, site.strings, site.assets,
+                           cast(tuple[Route, ...], TrackedRoutes(self.tracker)))
+            self.renderer = Renderer(tracked, self.options.templates)
+        self.archive, self.config = archive, archive.config
+        self.generation += 1
+        self.routes = {route.output_file: route for route in routes}
+        self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in self.routes.items()}
+        self.problems = []
+        self._todo = sorted(self.routes, reverse=True)  # popped from the end: in file order
+
+    # --- outputs -------------------------------------------------------------------------------
+
+    def output(self, file: str) -> Optional[Output]:
+        """The output for a site-relative file, brought up to date (rendered only if needed)."""
+        out = self.outputs.get(file)
+        if out is None:
+            return None
+        if out.checked == self.generation:
+            return out
+        route = self.routes[file]
+        if route.kind == "copy" or self._still_valid(out, route):
+            out.route, out.checked = route, self.generation
+            return out
+        self._render(out, route)
+        return out
+
+    def _still_valid(self, out: Output, route: Route) -> bool:
+        if out.reads is None or out.theme != self.theme_generation:
+            return False
+        if not (out.route == route and same(out.route.context, route.context)):
+            return False
+        fresh: dict[Key, Any] = {}
+        for key, old in out.reads.items():
+            try:
+                new = self.tracker.answer(key)
+            except Exception:  # noqa: BLE001 - e.g. the neighbours of a release that is gone
+                return False
+            if not same(old, new):
+                return False
+            fresh[key] = new
+        out.reads = fresh  # the same answers, from this plan: old objects can be freed
+        return True
+
+    def _render(self, out: Output, route: Route) -> None:
+        assert self.renderer is not None
+        self.tracker.begin()
+        try:
+            data = self.renderer.render(route)
+        except ContentError as exc:
+            self.tracker.end()
+            out.reads, out.checked, out.problems = None, self.generation, list(exc.diagnostics)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown in the browser, never a dead server
+            self.tracker.end()
+            log.exception("internal error while rendering /%s", route.path)
+            out.reads, out.checked = None, self.generation
+            out.problems = [Diagnostic(f"templates/{route.template or route.kind}", 0,
+                                       f"internal error while rendering /{route.path}: {exc!r}", code="internal-error")]
+            return
+        out.reads = self.tracker.end()
+        out.data, out.theme, out.route, out.checked, out.problems = data, self.theme_generation, route, self.generation, []
+
+    def data(self, file: str) -> Optional[bytes]:
+        """The bytes of an output as build writes them (a copied file is read from disk)."""
+        out = self.output(file)
+        if out is None:
+            return None
+        if out.route.kind == "copy":
+            try:
+                return Path(out.route.file).read_bytes()
+            except OSError:
+                return None
+        return out.data
+
+    def refresh(self, budget: float) -> bool:
+        """Bring outputs up to date for about ``budget`` seconds; True when all are (the background pass)."""
+        deadline = time.perf_counter() + budget
+        while self._todo:
+            file = self._todo.pop()
+            if file in self.outputs:
+                self.output(file)
+            if time.perf_counter() > deadline:
+                break
+        return not self._todo
+
+    def everything(self) -> dict[str, bytes]:
+        """Every output file and its bytes: what ``build`` would write (tests and the benchmark)."""
+        result = {}
+        for file in sorted(self.routes):
+            data = self.data(file)
+            if data is not None:
+                result[file] = data
+        return result
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """What the browser shows: content errors of the last rebuild, then template errors, grouped.
+
+        Template errors are those met while rendering for the current plan (on request or by the
+        background pass), so a fixed template stops being reported as soon as the pages are rendered.
+        """
+        rendered: dict[tuple[str, int, str], list[str]] = {}
+        for out in self.outputs.values():
+            if out.checked != self.generation:  # rendered for an older plan: known again once rendered now
+                continue
+            for problem in out.problems:
+                message, _, page = problem.message.rpartition(" (while rendering ")
+                key = (problem.path, problem.line, message or problem.message)
+                rendered.setdefault(key, []).append(page.rstrip(")") if message else "")
+        grouped = []
+        for (path, line, message), pages in sorted(rendered.items()):
+            pages = sorted(p for p in pages if p)
+            more = f" and {len(pages) - 1} other page{'s' if len(pages) > 2 else ''}" if len(pages) > 1 else ""
+            where = f" (while rendering {pages[0]}{more})" if pages else ""
+            grouped.append(Diagnostic(path, line, message + where, code="template-error"))
+        return sorted(self.problems) + grouped

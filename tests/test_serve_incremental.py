@@ -1,0 +1,282 @@
+"""The dev server's incremental rebuilds give, byte for byte, what a clean build of the same files gives.
+
+One session lives through a sequence of edits of every kind (a release, a mechanism, a meeting, a
+page, a translation, topics.yaml, site.yaml, a template, the UI strings, the stylesheet, a static
+file, an attachment, a broken file and its fix); after each one the whole in-memory site is compared
+with ``build`` of the same files. The change classifier and the watcher are tested here too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from site_builder.changes import (DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, Change, ChangeSet, Watcher,
+                                  classify)
+from site_builder.incremental import Session
+from site_builder.pipeline import TEMPLATES, Options, build
+from site_builder.write import MANIFEST
+from tests.helpers import copy_fixture, tree_bytes
+
+BASE = "http://127.0.0.1:8000/sub/archive/"
+
+
+class Editor:
+    """Edits files the way an editor's program does, each save with a later modification time."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.clock = 1_700_000_000_000_000_000
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.clock += 10_000_000
+        os.utime(path, ns=(self.clock, self.clock))
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = (self.root / rel).read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new, 1))
+
+    def remove(self, rel: str) -> None:
+        (self.root / rel).unlink()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The fixture archive and a copy of the templates (so templates can be edited too)."""
+    copy_fixture(tmp_path)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    return tmp_path
+
+
+def options_for(project: Path, output: str = "clean") -> Options:
+    options = Options(content=project / "content", output=project / output, base_url=BASE, drafts=True, jobs=1,
+                      templates=project / "templates")
+    if "search" in {f.name for f in dataclasses.fields(Options)}:
+        options = dataclasses.replace(options, search=False)  # the dev server does not index for search
+    return options
+
+
+def clean_build(project: Path) -> dict[str, bytes]:
+    output = project / "clean"
+    if output.exists():
+        shutil.rmtree(output)
+    build(options_for(project))
+    return {file: data for file, data in tree_bytes(output).items() if file != MANIFEST}
+
+
+def assert_identical(session: Session, project: Path) -> None:
+    mine, clean = session.everything(), clean_build(project)
+    assert sorted(mine) == sorted(clean)
+    different = [file for file in clean if mine[file] != clean[file]]
+    assert different == []
+
+
+def settle(watcher: Watcher) -> ChangeSet:
+    """What the watcher reports once the disk is quiet."""
+    assert watcher.poll(now=1000.0) is None  # a fresh change: wait for quiet
+    burst = watcher.poll(now=1001.0)
+    assert burst is not None
+    return burst
+
+
+Edit = Callable[[Editor], None]
+EDITS: list[tuple[str, set[str], Edit]] = [
+    ("release title", {DOCUMENT_KIND},
+     lambda e: e.edit("content/releases/2015/2015-01-20-january.md", "title:", "title: Renamed")),
+    ("release date moves it to another year and page", {DOCUMENT_KIND},
+     lambda e: e.edit("content/releases/2015/2015-02-02-february.md", "date: 2015-02-02", "date: 2013-02-02")),
+    ("new release", {DOCUMENT_KIND},
+     lambda e: e.write("content/releases/2016/2016-05-01-new.md",
+                       "---\ntitle: New one\ndate: 2016-05-01\nmechanisms: [oif]\ntopics: [unused-topic]\n---\nNew.\n")),
+    ("translation of the new release", {DOCUMENT_KIND},
+     lambda e: (e.edit("content/releases/2016/2016-05-01-new.md", "date:", "translation_key: new\ndate:"),
+                e.write("content/releases/2016/2016-05-01-new.es.md",
+                        "---\ntitle: Nueva\ndate: 2016-05-01\ntranslation_key: new\n---\nNueva.\n"))),
+    ("release removed", {DOCUMENT_KIND}, lambda e: e.remove("content/releases/2015/2015-01-20-january.md")),
+    ("draft published", {DOCUMENT_KIND},
+     lambda e: e.edit("content/releases/2015/2015-03-10-draft.md", "draft: true", "draft: false")),
+    ("mechanism short name", {DOCUMENT_KIND},
+     lambda e: e.edit("content/mechanisms/oif.md", 'short: "OIF"', 'short: "OIF (Francophonie)"')),
+    ("meeting status", {DOCUMENT_KIND}, lambda e: e.edit("content/meetings/5-2.md", "status: planned", "status: cancelled")),
+    ("page title in every menu", {DOCUMENT_KIND}, lambda e: e.edit("content/pages/about.md", "title:", "title: All about")),
+    ("topic title", {SETTINGS_KIND},
+     lambda e: e.edit("content/topics.yaml", "title: Cooperation between mechanisms", "title: Cooperation")),
+    ("site settings", {SETTINGS_KIND}, lambda e: e.edit("content/site.yaml", "per_page: 3", "per_page: 2")),
+    ("template", {TEMPLATE_KIND},
+     lambda e: e.edit("templates/release.html", "{% block main %}", "{% block main %}<!-- edited -->")),
+    ("UI strings", {TEMPLATE_KIND},
+     lambda e: e.write("templates/strings.yaml",
+                       (e.root / "templates/strings.yaml").read_text(encoding="utf-8").replace("Draft", "Not yet", 1))),
+    ("stylesheet: a new hashed name in every page", {TEMPLATE_KIND},
+     lambda e: e.write("templates/static/style.css",
+                       (e.root / "templates/static/style.css").read_text(encoding="utf-8") + "\n/* edited */\n")),
+    ("static file", {FILE_KIND}, lambda e: e.write("content/static/pdf/warsaw-2010.pdf", "%PDF-1.4 bigger now\n")),
+    ("new static file", {FILE_KIND}, lambda e: e.write("content/static/img/new.txt", "new\n")),
+    ("several kinds at once", {DOCUMENT_KIND, TEMPLATE_KIND},
+     lambda e: (e.edit("content/meetings/3.md", "Warsaw", "Varsovia"),
+                e.edit("templates/meeting.html", "{% block main %}", "{% block main %}<!-- two -->"))),
+]
+
+
+def test_incremental_rebuilds_are_byte_identical_to_clean_builds(project: Path) -> None:
+    editor = Editor(project)
+    session = Session(options_for(project, "unused"))
+    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    assert session.rebuild().ok
+    assert_identical(session, project)
+    for name, kinds, edit in EDITS:
+        edit(editor)
+        burst = settle(watcher)
+        assert burst.kinds == kinds, name
+        report = session.rebuild(burst)
+        assert report.ok, (name, report.problems)
+        assert_identical(session, project)
+
+
+def test_only_what_changed_is_parsed_and_rendered(project: Path) -> None:
+    editor = Editor(project)
+    session = Session(options_for(project, "unused"))
+    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    session.rebuild()
+    session.everything()
+    rendered: list[str] = []
+    real_render = session._render
+
+    def counting(out, route):  # type: ignore[no-untyped-def]
+        rendered.append(route.output_file)
+        real_render(out, route)
+
+    session._render = counting  # type: ignore[method-assign]
+    editor.edit("content/releases/2014/2014-12-01-statement.md", "Body with", "Body now with")
+    report = session.rebuild(settle(watcher))
+    assert report.reparsed == 1
+    session.everything()
+    # its page, the feeds and data that carry its text; not the other releases, not the meetings
+    assert "releases/2014/statement/index.html" in rendered
+    assert "feed.xml" in rendered and "api/releases.json" in rendered
+    assert "releases/2010/renewed-commitment/index.html" not in rendered
+    assert not any(file.startswith("meetings/") for file in rendered)
+    assert len(rendered) < len(session.routes) // 2
+
+    rendered.clear()
+    editor.edit("templates/meeting.html", "{% block main %}", "{% block main %}<!-- x -->")
+    report = session.rebuild(settle(watcher))
+    assert report.reparsed == 0  # a template change re-renders without re-parsing
+    session.everything()
+    assert len(rendered) == sum(1 for r in session.routes.values() if r.kind != "copy")
+
+
+def test_an_error_keeps_the_last_good_site_until_it_is_fixed(project: Path) -> None:
+    editor = Editor(project)
+    session = Session(options_for(project, "unused"))
+    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    session.rebuild()
+    good = session.everything()
+    editor.edit("content/releases/2015/2015-02-02-february.md", "date: 2015-02-02", "date: 2015-02-30")
+    report = session.rebuild(settle(watcher))
+    assert not report.ok
+    assert [d.format() for d in session.diagnostics()] == [
+        "releases/2015/2015-02-02-february.md:3: error: date: '2015-02-30' is not a real date (day is out of range for "
+        "month) (write the date as YYYY-MM-DD, e.g. 2014-11-14)"]
+    assert session.everything() == good
+    editor.edit("content/releases/2015/2015-02-02-february.md", "date: 2015-02-30", "date: 2015-02-28")
+    assert session.rebuild(settle(watcher)).ok
+    assert session.diagnostics() == []
+    assert_identical(session, project)
+
+
+def test_a_template_error_keeps_the_last_good_page(project: Path) -> None:
+    editor = Editor(project)
+    session = Session(options_for(project, "unused"))
+    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    session.rebuild()
+    page = "releases/2010/renewed-commitment/index.html"
+    good = session.data(page)
+    editor.edit("templates/release.html", "{% block main %}", "{% block main %}{{ release.no_such_field }}")
+    assert session.rebuild(settle(watcher)).ok  # the content is fine: the error shows when rendering
+    assert session.data(page) == good
+    session.everything()
+    problems = [d.format() for d in session.diagnostics()]
+    assert len(problems) == 1 and problems[0].startswith("templates/release.html:")
+    releases = sum(1 for r in session.routes.values() if r.template == "release.html")
+    assert "no_such_field" in problems[0] and f"and {releases - 1} other pages)" in problems[0]
+    editor.edit("templates/release.html", "{{ release.no_such_field }}", "")
+    assert session.rebuild(settle(watcher)).ok
+    assert session.diagnostics() == []
+    assert_identical(session, project)
+
+
+# --- the change classifier and the watcher ---------------------------------------------------
+
+@pytest.mark.parametrize("root, rel, kind", [
+    ("content", "site.yaml", SETTINGS_KIND),
+    ("content", "topics.yaml", SETTINGS_KIND),
+    ("content", "releases/2010/x.md", DOCUMENT_KIND),
+    ("content", "releases/x.md", DOCUMENT_KIND),
+    ("content", "meetings/5-1.md", DOCUMENT_KIND),
+    ("content", "mechanisms/oif.md", DOCUMENT_KIND),
+    ("content", "pages/about.fr.md", DOCUMENT_KIND),
+    ("content", "meetings/old/5-1.md", FILE_KIND),  # not read by the build: at most an attachment
+    ("content", "static/pdf/x.pdf", FILE_KIND),
+    ("content", "releases/2010/x.pdf", FILE_KIND),
+    ("content", "notes.txt", FILE_KIND),
+    ("templates", "release.html", TEMPLATE_KIND),
+    ("templates", "strings.yaml", TEMPLATE_KIND),
+    ("templates", "static/style.css", TEMPLATE_KIND),
+])
+def test_change_kinds(root: str, rel: str, kind: str) -> None:
+    assert classify(root, rel) == kind
+    assert Change(root, rel).kind == kind
+
+
+def test_watcher_reports_a_burst_once_after_a_quiet_moment(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "releases").mkdir(parents=True)
+    watcher = Watcher({"content": root}, quiet=0.05)
+    assert watcher.poll(now=0.0) is None  # nothing happened
+    for n in range(20):  # a burst: a checkout writing many files over several polls
+        (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
+        if n % 5 == 0:
+            assert watcher.poll(now=0.01 * n) is None
+    assert watcher.poll(now=0.2) is None  # the last files were new at this poll
+    assert watcher.next_delay() == 0.05  # settling: look again soon
+    burst = watcher.poll(now=0.3)
+    assert burst is not None and len(burst.changes) == 20 and burst.kinds == {DOCUMENT_KIND}
+    assert watcher.poll(now=1.0) is None  # reported once
+
+
+def test_watcher_ignores_editor_leftovers_and_sees_removals(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "releases").mkdir(parents=True)
+    (root / "releases" / "a.md").write_text("x", encoding="utf-8")
+    watcher = Watcher({"content": root})
+    for leftover in (".a.md.swp", "a.md~", "#a.md#", ".#a.md"):
+        (root / "releases" / leftover).write_text("x", encoding="utf-8")
+    (root / ".git").mkdir()
+    (root / ".git" / "index").write_text("x", encoding="utf-8")
+    assert watcher.poll(now=0.0) is None and watcher.poll(now=1.0) is None
+    (root / "releases" / "a.md").unlink()
+    watcher.poll(now=2.0)
+    burst = watcher.poll(now=3.0)
+    assert burst is not None and burst.changes == frozenset({Change("content", "releases/a.md")})
+
+
+def test_watcher_sees_a_change_of_content_with_the_same_size(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "site.yaml").write_text("a: 1\n", encoding="utf-8")
+    os.utime(root / "site.yaml", ns=(1, 1))
+    watcher = Watcher({"content": root})
+    (root / "site.yaml").write_text("a: 2\n", encoding="utf-8")
+    watcher.poll(now=0.0)
+    burst = watcher.poll(now=1.0)
+    assert burst is not None and burst.kinds == {SETTINGS_KIND}
