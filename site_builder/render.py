@@ -112,7 +112,12 @@ class Renderer:
         def size(context: jinja2.runtime.Context, value: int) -> str:
             return file_size(value, context["lang"])
 
-        return {"date": date, "meeting_dates": meeting_dates, "filesize": size}
+        @jinja2.pass_context
+        def month(context: jinja2.runtime.Context, value: Any) -> str:
+            """A day's month and year, for list headings: "February 2015", "febrero de 2015"."""
+            return dates.FuzzyDate(value.year, value.month).describe(context["lang"])
+
+        return {"date": date, "meeting_dates": meeting_dates, "filesize": size, "month": month}
 
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
