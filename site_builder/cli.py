@@ -28,6 +28,16 @@ def _jobs(value: str) -> int:
     return jobs
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
+    return port
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="build.py", description="Build the Observatory's press-release archive.")
     commands = parser.add_subparsers(dest="command", metavar="{build,check,serve,new}")
@@ -43,12 +53,17 @@ def make_parser() -> argparse.ArgumentParser:
     _content(p_check)
     p_check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1), for CI")
 
-    p_serve = commands.add_parser("serve", help="build, serve and rebuild on save with live reload")
+    p_serve = commands.add_parser("serve", help="build, serve and rebuild on save with live reload",
+                                  description="Serve the site from memory at http://HOST:PORT/, rebuild what each save "
+                                              "changes and reload the browser; errors show in the browser.")
     _content(p_serve)
-    p_serve.add_argument("--output", type=Path, default=Path("output"))
-    p_serve.add_argument("--drafts", action="store_true")
-    p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--output", type=Path, default=None,
+                         help="also write the served site (drafts, local address) into this folder after each "
+                              "rebuild without errors; by default nothing is written")
+    p_serve.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
+                         help="show drafts, marked as drafts (the default); --no-drafts shows what build publishes")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
 
     p_new = commands.add_parser("new", help="scaffold a release, meeting or mechanism file",
                                 description="Write a new file with valid front matter and print its path; "
@@ -94,6 +109,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
             return _check(args, stdout, stderr)
         if args.command == "new":
             return _new(args, stdout)
+        if args.command == "serve":
+            return _serve(args, stdout)
         print(f"error: '{args.command}' is not available yet", file=stderr)
         return EXIT_USAGE
     except (UsageError, SearchIndexError) as exc:
@@ -143,4 +160,12 @@ def _new(args: argparse.Namespace, stdout: TextIO) -> int:
     else:
         made = scaffold.new_mechanism(args.content, args.title, mechanism_id=args.id, short=args.short)
     print(scaffold.write(args.content, made).as_posix(), file=stdout)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
+    from .serve import DevServer  # tornado and livereload are needed by serve only
+
+    options = Options(content=args.content, drafts=args.drafts)
+    DevServer(options, args.host, args.port, mirror=args.output, out=stdout).serve_forever()
     return EXIT_OK

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from .errors import ContentError, Diagnostic, did_you_mean
-from .model import Archive, Mechanism, Page, Release
+from .model import Archive, Mechanism, Meeting, Page, Release
 from .sources import parse_markdown_file
 
 # Typographic variants editors paste from Word or a website, folded to one form (one character each,
@@ -50,6 +50,7 @@ class MentionFinder:
     """
 
     def __init__(self, mechanisms: Sequence[Mechanism]):
+        self.short = {m.id: m.short for m in mechanisms}
         owners: dict[str, set[str]] = defaultdict(set)
         shown: dict[str, str] = {}
         for mechanism in mechanisms:
@@ -92,32 +93,45 @@ def _pattern(name: str) -> str:
 
 
 def unlisted_mechanisms(archive: Archive, content: Path) -> list[Diagnostic]:
-    """A release (or meeting) whose text names a mechanism its front matter does not list."""
+    """Releases (and meetings) whose text names a mechanism their front matter does not list."""
     finder = MentionFinder(archive.mechanisms)
-    short = {m.id: m.short for m in archive.mechanisms}
     problems = []
     for release in archive.releases:
-        for mechanism_id, words, offset in finder.find(release.body_markdown):
-            if mechanism_id not in release.mechanisms:
-                line = release.body_line + release.body_markdown.count("\n", 0, offset)
-                problems.append(Diagnostic(
-                    release.source, line, f"the text names {short[mechanism_id]} ('{words}') but {mechanism_id} is not in mechanisms",
-                    f"add it to the front matter: mechanisms: [{', '.join((*release.mechanisms, mechanism_id))}]",
-                    severity="warning", code="unlisted-mechanism"))
+        problems += release_mentions(release, finder)
     for meeting in archive.meetings:
-        try:
-            parsed = parse_markdown_file(content / meeting.source, meeting.source)
-        except (OSError, ContentError):  # changed since it was checked: the next check reports it
-            continue
-        listed = {meeting.host, *meeting.participants}
-        for mechanism_id, words, offset in finder.find(parsed.body):
-            if mechanism_id not in listed:
-                line = parsed.body_line + parsed.body.count("\n", 0, offset)
-                problems.append(Diagnostic(
-                    meeting.source, line,
-                    f"the text names {short[mechanism_id]} ('{words}') but {mechanism_id} is neither the host nor in participants",
-                    f"if it took part, add it: participants: [{', '.join((*meeting.participants, mechanism_id))}]",
-                    severity="warning", code="unlisted-mechanism"))
+        problems += meeting_mentions(meeting, content, finder)
+    return problems
+
+
+def release_mentions(release: Release, finder: MentionFinder) -> list[Diagnostic]:
+    """Mechanisms the release's body names but ``mechanisms:`` leaves out, at the line of the first mention."""
+    problems = []
+    for mechanism_id, words, offset in finder.find(release.body_markdown):
+        if mechanism_id not in release.mechanisms:
+            line = release.body_line + release.body_markdown.count("\n", 0, offset)
+            problems.append(Diagnostic(
+                release.source, line, f"the text names {finder.short[mechanism_id]} ('{words}') but {mechanism_id} is not in mechanisms",
+                f"add it to the front matter: mechanisms: [{', '.join((*release.mechanisms, mechanism_id))}]",
+                severity="warning", code="unlisted-mechanism"))
+    return problems
+
+
+def meeting_mentions(meeting: Meeting, content: Path, finder: MentionFinder) -> list[Diagnostic]:
+    """Mechanisms the meeting's body names that are neither its host nor participants."""
+    try:
+        parsed = parse_markdown_file(content / meeting.source, meeting.source)
+    except (OSError, ContentError):  # changed since it was checked: the next check reports it
+        return []
+    listed = {meeting.host, *meeting.participants}
+    problems = []
+    for mechanism_id, words, offset in finder.find(parsed.body):
+        if mechanism_id not in listed:
+            line = parsed.body_line + parsed.body.count("\n", 0, offset)
+            problems.append(Diagnostic(
+                meeting.source, line,
+                f"the text names {finder.short[mechanism_id]} ('{words}') but {mechanism_id} is neither the host nor in participants",
+                f"if it took part, add it: participants: [{', '.join((*meeting.participants, mechanism_id))}]",
+                severity="warning", code="unlisted-mechanism"))
     return problems
 
 

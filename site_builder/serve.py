@@ -1,0 +1,515 @@
+"""``serve``: build, serve, rebuild what a save changed, reload the browser (livereload).
+
+A thin shell around ``incremental.Session`` (MkDocs' ``_build_loop`` and Zola's ``serve`` are the
+models): one watcher scans content/ (which holds the settings, site.yaml and topics.yaml) and
+templates/ with one callback, waits for a burst of saves to settle, rebuilds by kind of change, and
+tells the browsers to reload through livereload's protocol (its WebSocket handler and livereload.js).
+
+The site is served from memory, with the address of this server as ``base_url`` (keeping the path of
+site.yaml's, so a link that forgets the base path shows up here) and with drafts, marked as drafts.
+Only in served pages, never in ``build`` output, this module adds the live-reload script, a
+"draft" banner and, when the last save broke something, a panel listing each problem (file, line,
+message, fix) over the last good version of the page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import html
+import json
+import logging
+import mimetypes
+import socket
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Optional, TextIO
+from urllib.parse import unquote, urlsplit
+
+import tornado.web
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado.httpserver import HTTPServer
+from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
+from tornado.websocket import WebSocketClosedError
+
+from .changes import SETTINGS_KIND, ChangeSet, Watcher
+from .config import load_site_config
+from .errors import ContentError, Diagnostic, UsageError
+from .incremental import Session
+from .messages import CATALOGUE
+from .model import Meeting, Release
+from .pipeline import Options
+from .urls import Urls
+from .warnings import MentionFinder, meeting_mentions, release_mentions, scheduled
+from .write import Writer, check_output_folder
+
+BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
+
+
+# --- livereload ---------------------------------------------------------------------------------
+
+class ReloadSocket(LiveReloadHandler):
+    """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
+
+    def initialize(self, browsers: set["ReloadSocket"]) -> None:
+        self.browsers = browsers
+
+    def on_message(self, message: Any) -> None:
+        super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
+        if self in LiveReloadHandler.waiters:
+            LiveReloadHandler.waiters.discard(self)
+            self.browsers.add(self)
+
+    def on_close(self) -> None:
+        self.browsers.discard(self)
+        LiveReloadHandler.waiters.discard(self)
+
+
+# the snippet livereload's own server injects: livereload.js from this host and port
+LIVERELOAD_SCRIPT = ('<script>(function(){var s=document.createElement("script");'
+                     'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
+                     's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+                     'document.head.appendChild(s);})();</script>')
+
+
+# --- what a request gets --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    location: str = ""
+
+
+class DevServer:
+    """One ``serve``: a session, a watcher, an HTTP server; ``running()`` runs one in a thread."""
+
+    def __init__(self, options: Options, host: str = "127.0.0.1", port: int = 8000,
+                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.05, interval: float = 0.1):
+        self.options = options
+        self.host = host
+        self.port = port
+        self.mirror = mirror  # --output: where the finished site is also written, when asked for
+        self.out = out
+        self.quiet, self.interval = quiet, interval
+        self.browsers: set[ReloadSocket] = set()
+        self.sockets: list[socket.socket] = []
+        self.session: Optional[Session] = None
+        self.watcher: Optional[Watcher] = None
+        self.loop: Optional[IOLoop] = None
+        self.http: Optional[HTTPServer] = None
+        self.base_path = "/"
+        self.closed = False
+        self._timer: Any = None
+        self._background = False
+        self._shown: frozenset[tuple[str, int, str]] = frozenset()
+        self._mirrored = -1
+        self.last_rebuild: Optional[float] = None  # perf_counter() when the last rebuild finished
+
+    # --- life cycle ------------------------------------------------------------------------------
+
+    def listen(self) -> None:
+        """Bind the port now, so a busy port is a clear usage error before anything is built."""
+        try:
+            self.sockets = bind_sockets(self.port, self.host, family=socket.AF_INET if ":" not in self.host else socket.AF_UNSPEC)
+        except OSError as exc:
+            raise UsageError(f"cannot serve on {self.host}:{self.port}: {exc.strerror or exc}; "
+                             f"is another serve running? try --port {self.port + 1}") from None
+        self.port = self.sockets[0].getsockname()[1]
+        if self.mirror is not None:
+            check_output_folder(self.mirror, self.options.content, Path.cwd())
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0") else ("[::1]" if self.host == "::" else self.host)
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> None:
+        """Build everything, then serve and watch; call on the thread that runs the IOLoop."""
+        self.loop = IOLoop.current()
+        self.options = dataclasses.replace(self.options, base_url=self._local_base_url())
+        self.base_path = urlsplit(self.options.base_url or "/").path or "/"
+        self.session = Session(self.options)
+        started = time.perf_counter()
+        report = self.session.rebuild()
+        self.last_rebuild = time.perf_counter()
+        self.watcher = Watcher({"content": self.options.content, "templates": self.options.templates},
+                               quiet=self.quiet, interval=self.interval)
+        app = tornado.web.Application([
+            (r"/livereload", ReloadSocket, {"browsers": self.browsers}),
+            (r"/livereload\.js", LiveReloadJSHandler),
+            (r"/.*", SiteHandler, {"server": self}),
+        ], log_function=_log_request)
+        self.http = HTTPServer(app)
+        self.http.add_sockets(self.sockets)
+        pages = len(self.session.routes)
+        self._say(f"Serving {self.url}{self.base_path} (drafts {'shown' if self.options.drafts else 'hidden'}); "
+                  f"planned {pages} files in {time.perf_counter() - started:.2f}s; Ctrl-C stops")
+        if not report.ok:
+            self._report_problems()
+        self._shown = self._problem_keys()
+        self._schedule_background()
+        self._timer = self.loop.call_later(self.watcher.next_delay(), self._tick)
+
+    def close(self) -> None:
+        """Stop serving and watching (on the IOLoop's thread)."""
+        self.closed = True
+        if self._timer is not None and self.loop is not None:
+            self.loop.remove_timeout(self._timer)
+        for browser in list(self.browsers):
+            browser.close()
+        if self.http is not None:
+            self.http.stop()
+        for sock in self.sockets:
+            sock.close()
+
+    def serve_forever(self) -> None:
+        """The command line: run until Ctrl-C."""
+        self.listen()
+        self.start()
+        assert self.loop is not None
+        try:
+            self.loop.start()
+        except KeyboardInterrupt:
+            self._say("stopped")
+        finally:
+            self.close()
+
+    # --- watching and rebuilding -------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        assert self.watcher is not None and self.loop is not None
+        try:
+            burst = self.watcher.poll()
+            if burst is not None:
+                self.rebuild(burst)
+        except Exception:  # noqa: BLE001 - never let a bug stop the watching
+            logging.getLogger("site_builder.serve").exception("while watching for changes")
+        finally:
+            if not self.closed:
+                self._timer = self.loop.call_later(self.watcher.next_delay(), self._tick)
+
+    def rebuild(self, burst: ChangeSet) -> None:
+        """One coalesced burst of saves: rebuild by kind, reload the browsers, finish in the background."""
+        assert self.session is not None
+        if SETTINGS_KIND in burst.kinds:
+            base_url = self._local_base_url()
+            if base_url != self.session.options.base_url:  # site.yaml's base path changed
+                self.options = self.session.options = dataclasses.replace(self.session.options, base_url=base_url)
+                self.base_path = urlsplit(base_url).path or "/"
+        report = self.session.rebuild(burst)
+        self.last_rebuild = time.perf_counter()
+        what = burst.describe()
+        if report.ok:
+            self._say(f"{what}: rebuilt in {report.seconds * 1000:.0f} ms")
+        else:
+            self._say(f"{what}: not rebuilt, the last good site is still served")
+            self._report_problems()
+        self._shown = self._problem_keys()
+        self.reload_browsers()
+        self._schedule_background()
+
+    def reload_browsers(self) -> None:
+        """Tell every connected browser to reload (the livereload protocol's ``reload`` command)."""
+        message = json.dumps({"command": "reload", "path": self.base_path, "liveCSS": False, "liveImg": False})
+        for browser in list(self.browsers):
+            try:
+                browser.write_message(message)
+            except WebSocketClosedError:
+                self.browsers.discard(browser)
+
+    def _schedule_background(self) -> None:
+        if not self._background and self.loop is not None and not self.closed:
+            self._background = True
+            self.loop.add_callback(self._background_step)
+
+    def _background_step(self) -> None:
+        """Render what is out of date, a slice at a time; then report new template errors, mirror."""
+        assert self.session is not None
+        self._background = False
+        if self.closed:
+            return
+        if not self.session.refresh(BACKGROUND_SLICE):
+            self._schedule_background()
+            return
+        keys = self._problem_keys()
+        if keys != self._shown:
+            self._shown = keys
+            if keys:
+                self._report_problems()
+            else:
+                self._say("all problems fixed")
+            self.reload_browsers()
+        if self.mirror is not None and not keys and self._mirrored != self.session.generation:
+            self._write_mirror()
+
+    def _write_mirror(self) -> None:
+        assert self.session is not None and self.mirror is not None
+        generation = self.session.generation
+        writer = Writer(self.mirror)
+        try:
+            for file, data in self.session.everything().items():
+                writer.write(file, data, self.session.routes[file].source)
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+        self._mirrored = generation
+        self._say(f"wrote {len(writer.sources)} files into {self.mirror}")
+
+    # --- problems ----------------------------------------------------------------------------------
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.session.diagnostics() if self.session is not None else []
+
+    def _problem_keys(self) -> frozenset[tuple[str, int, str]]:
+        """What the panel shows, without page counts (which grow while the background pass runs)."""
+        return frozenset((d.path, d.line, d.message.split(" (while rendering ")[0]) for d in self.diagnostics())
+
+    def _report_problems(self) -> None:
+        problems = self.diagnostics()
+        for problem in problems:
+            self._say("  " + problem.format(self.options.content.as_posix()))
+        if problems:
+            self._say(f"  {len(problems)} problem{'s' if len(problems) != 1 else ''}, also shown in the browser")
+
+    def _say(self, text: str) -> None:
+        print(f"{dt.datetime.now():%H:%M:%S} {text}" if not text.startswith("  ") else text, file=self.out, flush=True)
+
+    def _local_base_url(self) -> str:
+        """This server's address with the path of site.yaml's base_url (so sub-path mistakes show here too)."""
+        try:
+            path = urlsplit(load_site_config(self.options.content).base_url).path or "/"
+        except ContentError:
+            path = urlsplit(self.options.base_url or "/").path or "/"  # the error is reported by the rebuild
+        return self.url + path
+
+    # --- answering requests ------------------------------------------------------------------------
+
+    def respond(self, request_path: str) -> Response:
+        """What the browser gets for a path: a page (with the reload script and any problems), a file, a redirect."""
+        assert self.session is not None
+        base = self.base_path
+        if not request_path.startswith(base):
+            if (request_path.rstrip("/") + "/") == base or request_path == "/":
+                return Response(302, location=base)
+            return self._not_found()
+        rel = unquote(request_path[len(base):])
+        file = Urls.file_for(rel)
+        if file not in self.session.routes:
+            if Urls.file_for(rel + "/") in self.session.routes:  # /releases -> /releases/
+                return Response(301, location=request_path + "/")
+            return self._not_found()
+        out = self.session.output(file)
+        assert out is not None
+        content_type = _content_type(file)
+        if out.route.kind == "copy":
+            data = self.session.data(file)
+            return Response(200, data, content_type) if data is not None else self._not_found()
+        if out.data is None:  # never rendered without an error: the problems alone
+            return Response(500, self._problem_page(out.route.path), "text/html; charset=utf-8")
+        if content_type.startswith("text/html"):
+            return Response(200, self._decorate(out.data, out.route), content_type)
+        return Response(200, out.data, content_type)
+
+    def _not_found(self) -> Response:
+        assert self.session is not None
+        page = self.session.output("404.html")
+        if page is not None and page.data is not None:
+            return Response(404, self._decorate(page.data, None))
+        return Response(404, self._problem_page(""))
+
+    def _decorate(self, page: bytes, route: Any) -> bytes:
+        """The served page: reload script, a draft banner, and the problems panel if any."""
+        parts = [_draft_banner(route), self._panel(route), LIVERELOAD_SCRIPT]
+        snippet = "".join(parts).encode("utf-8")
+        at = page.rfind(b"</body>")
+        return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
+
+    def _problem_page(self, path: str) -> bytes:
+        title = f"/{path}" if path else "This page"
+        text = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Problems: {html.escape(title)}</title>"
+                f"</head><body><h1>{html.escape(title)}</h1><p>This page has no good version yet.</p>"
+                f"{self._panel(None)}{LIVERELOAD_SCRIPT}</body></html>")
+        return text.encode("utf-8")
+
+    def _panel(self, route: Any) -> str:
+        """The problems of the site (errors) and of this page's file (warnings that check would print)."""
+        content = self.options.content.as_posix()
+        errors = self.diagnostics()
+        warnings = self._page_warnings(route)
+        if not errors and not warnings:
+            return ""
+        items = []
+        for problem in errors + warnings:
+            fix = problem.hint or (CATALOGUE[problem.code].fix if problem.code in CATALOGUE else "")
+            colour = "#b00020" if problem.is_error else "#8a5a00"
+            items.append(f'<li style="margin:.35rem 0"><code style="font:13px/1.4 ui-monospace,monospace;background:#fff;'
+                         f'padding:0 .25rem">{html.escape(problem.shown_path(content))}:{problem.line}</code> '
+                         f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.message)}'
+                         + (f'<br><span style="color:#333">Fix: {html.escape(fix)}</span>' if fix else "") + "</li>")
+        if errors:
+            head = (f'<strong style="color:#b00020">{len(errors)} error{"s" if len(errors) != 1 else ""}</strong>: '
+                    "you are seeing the last good version of this page. It updates by itself when you save a fix.")
+            border, background = "#b00020", "#fff4f4"
+        else:
+            head = ('<strong style="color:#8a5a00">Check will warn about this page</strong> '
+                    "(the site is built; <code>python build.py check --strict</code> would fail).")
+            border, background = "#c98a00", "#fffaf0"
+        return (f'<aside id="serve-problems" role="alert" aria-label="Problems found by the dev server" style="position:fixed;'
+                f'left:0;right:0;bottom:0;z-index:2147483647;max-height:55vh;overflow:auto;margin:0;padding:.75rem 1.25rem;'
+                f'background:{background};color:#1a1a1a;border-top:4px solid {border};font:15px/1.45 system-ui,sans-serif;'
+                f'text-align:left;box-shadow:0 -2px 12px rgba(0,0,0,.25)">'
+                f'<button type="button" onclick="this.parentNode.remove()" aria-label="Hide" style="float:right;'
+                f'font:inherit;cursor:pointer">Hide</button><p style="margin:0">{head}</p>'
+                f'<ol style="margin:.25rem 0 0;padding-left:1.5rem">{"".join(items)}</ol></aside>')
+
+    def _page_warnings(self, route: Any) -> list[Diagnostic]:
+        """The warnings check gives for the file behind this page (cheap: one file)."""
+        assert self.session is not None
+        archive = self.session.archive
+        if route is None or archive is None:
+            return []
+        document = route.context.get("release") or route.context.get("meeting")
+        if not isinstance(document, (Release, Meeting)) or route.template not in ("release.html", "meeting.html"):
+            return []
+        finder = self._finder(archive)
+        if isinstance(document, Meeting):
+            return meeting_mentions(document, self.options.content, finder)
+        found = release_mentions(document, finder) + scheduled([document], dt.date.today())
+        return sorted(found)
+
+    def _finder(self, archive: Any) -> MentionFinder:
+        cached = getattr(self, "_finder_cache", None)
+        if cached is None or cached[0] is not archive.mechanisms:
+            cached = (archive.mechanisms, MentionFinder(archive.mechanisms))
+            self._finder_cache = cached
+        return cached[1]
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Quiet: a 404 for a favicon is no news; only a server failure is worth a line."""
+    if handler.get_status() >= 500 and not isinstance(handler, SiteHandler):
+        logging.getLogger("site_builder.serve").error("%s %s", handler.get_status(), handler.request.uri)
+
+
+def _draft_banner(route: Any) -> str:
+    document = route.context.get("release") or route.context.get("page") if route is not None else None
+    if not getattr(document, "draft", False):
+        return ""
+    return ('<p id="serve-draft" role="status" style="position:fixed;top:0;left:50%;transform:translateX(-50%);z-index:2147483646;'
+            'margin:0;padding:.3rem .9rem;background:#333;color:#fff;font:600 14px/1.4 system-ui,sans-serif;'
+            'border-radius:0 0 .4rem .4rem">Draft: shown by serve only; build publishes it once you remove '
+            '<code style="color:#fff">draft: true</code></p>')
+
+
+def _content_type(file: str) -> str:
+    guessed, _ = mimetypes.guess_type(file)
+    if file.endswith(".xml") and file.split("/")[-1].startswith("feed"):
+        return "application/atom+xml; charset=utf-8"
+    if guessed is None:
+        return "application/octet-stream"
+    if guessed.startswith("text/") or guessed in ("application/json", "application/javascript", "application/xml",
+                                                    "image/svg+xml"):
+        return f"{guessed}; charset=utf-8"
+    return guessed
+
+
+class SiteHandler(tornado.web.RequestHandler):
+    """Every path that is not livereload's: answered by ``DevServer.respond``."""
+
+    def initialize(self, server: DevServer) -> None:
+        self.server = server
+
+    def get(self) -> None:
+        self._answer(send_body=True)
+
+    def head(self) -> None:
+        self._answer(send_body=False)
+
+    def _answer(self, send_body: bool) -> None:
+        response = self.server.respond(self.request.path)
+        self.set_status(response.status)
+        self.set_header("Cache-Control", "no-store")  # a dev server: never a stale page after a save
+        if response.location:
+            self.redirect(response.location, permanent=response.status == 301)
+            return
+        self.set_header("Content-Type", response.content_type)
+        if send_body:
+            self.write(response.body)
+        else:
+            self.set_header("Content-Length", str(len(response.body)))
+
+
+# --- running one in a thread (tests, benchmark) ---------------------------------------------------
+
+@contextmanager
+def running(options: Options, host: str = "127.0.0.1", port: int = 0, timeout: float = 60.0,
+            **kwargs: Any) -> Iterator[DevServer]:
+    """A DevServer on its own thread and event loop, stopped (and its port freed) on exit."""
+    server = DevServer(options, host, port, **kwargs)
+    server.listen()
+    ready = threading.Event()
+    failure: list[BaseException] = []
+    loop_box: list[asyncio.AbstractEventLoop] = []
+
+    def run() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        loop_box.append(loop)
+        try:
+            server.start()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            failure.append(exc)
+            ready.set()
+            loop.close()
+            return
+        ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            server.close()
+            loop.run_until_complete(asyncio.sleep(0))
+            loop.close()
+
+    thread = threading.Thread(target=run, name="serve", daemon=True)
+    thread.start()
+    if not ready.wait(timeout):
+        raise TimeoutError("the dev server did not start")
+    if failure:
+        raise failure[0]
+    try:
+        yield server
+    finally:
+        loop_box[0].call_soon_threadsafe(loop_box[0].stop)
+        thread.join(timeout)
+
+
+def call_in_loop(server: DevServer, function: Any, timeout: float = 30.0) -> Any:
+    """Run ``function()`` on the server's thread (where the session lives) and return its result."""
+    assert server.loop is not None
+    done = threading.Event()
+    box: list[Any] = []
+
+    def run() -> None:
+        try:
+            box.append((True, function()))
+        except BaseException as exc:  # noqa: BLE001
+            box.append((False, exc))
+        done.set()
+
+    server.loop.add_callback(run)
+    if not done.wait(timeout):
+        raise TimeoutError("the dev server did not answer")
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value
