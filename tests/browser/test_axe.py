@@ -35,6 +35,9 @@ def test_no_accessibility_violations(browser: Any, site: Site, name: str, scheme
     try:
         page = context.new_page()
         page.goto(site.url(PAGES[name]))
+        if name == "search":  # check the page as a reader sees it, with its results
+            page.fill("#search-query", "Warsaw")
+            page.wait_for_selector("#search-results li", timeout=15000)
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
     finally:

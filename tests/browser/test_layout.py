@@ -93,3 +93,21 @@ def test_a_release_prints_cleanly(browser: Any, site: Site, screenshots: Path) -
         page.pdf(path=str(ARTIFACTS / "release.pdf"), format="A4")
     finally:
         context.close()
+
+
+def test_the_search_page_does_not_shift_when_its_script_starts(browser: Any, site: Site) -> None:
+    """The form appears only once the index is loaded; its place is kept, so nothing jumps (CLS)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site.url(PAGES["search"]))
+        page.wait_for_selector("#search form:not([hidden])", timeout=15000)
+        shift = page.evaluate("""() => new Promise((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+            .observe({type: 'layout-shift', buffered: true});
+          setTimeout(() => resolve(total), 300);
+        })""")
+    finally:
+        context.close()
+    assert shift < 0.02, f"cumulative layout shift {shift:.3f}"
