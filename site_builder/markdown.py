@@ -7,6 +7,7 @@ bring a script, an event handler or a ``javascript:`` URL to a page.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import markdown as md_lib
@@ -47,7 +48,7 @@ def sanitise(html: str, base_path: str = "/") -> str:
             return base_path.rstrip("/") + value
         return value
 
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -56,6 +57,16 @@ def sanitise(html: str, base_path: str = "/") -> str:
         strip_comments=True,
         attribute_filter=rebase if base_path != "/" else None,
     )
+    return _HREFLESS_REL.sub(_drop_rel, clean)
+
+
+# nh3 adds rel= to every <a>; once a javascript: href is removed, rel= on a link to nowhere is invalid HTML.
+_HREFLESS_REL = re.compile(r'<a\b([^>]*?) rel="noopener noreferrer"([^>]*)>')
+
+
+def _drop_rel(match: re.Match[str]) -> str:
+    attributes = match[1] + match[2]
+    return match[0] if "href=" in attributes else f"<a{attributes}>"
 
 
 class MarkdownRenderer:

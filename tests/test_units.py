@@ -237,3 +237,7 @@ def test_a_blank_required_value_is_missing() -> None:
     data, lines = load_yaml("title: '   '\ndate: 2020-01-01\n")
     _, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
     assert [p.format() for p in problems] == ["r.md:1: error: 'title' is empty (write the title after 'title:')"]
+
+
+def test_a_link_whose_href_was_removed_keeps_no_rel() -> None:
+    assert sanitise('<a href="javascript:alert(1)" title="t">x</a>') == '<a title="t">x</a>'

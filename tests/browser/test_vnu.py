@@ -48,6 +48,5 @@ def test_the_nu_html_checker_finds_no_error(findings: list[tuple[str, str]]) -> 
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.xfail(strict=True, reason="site_builder/markdown.py keeps rel= on a link whose javascript: href it removed")
 def test_sanitised_links_stay_valid(findings: list[tuple[str, str]]) -> None:
     assert not [f for f in findings if f[0] == SANITISER[0] and f[1].startswith(SANITISER[1])]
