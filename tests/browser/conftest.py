@@ -126,9 +126,12 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    Package scope: Playwright's event loop is closed once tests/browser/ is done, so the tests after
+    it (the dev server's, which run asyncio) find no loop already running."""
     if not CHROMIUM.exists():
         missing(f"Chromium at {CHROMIUM}", "apt-get install chromium; .ci/run does it")
     from playwright.sync_api import sync_playwright
