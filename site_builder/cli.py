@@ -167,5 +167,5 @@ def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
     from .serve import DevServer  # tornado and livereload are needed by serve only
 
     options = Options(content=args.content, drafts=args.drafts)
-    DevServer(options, args.host, args.port, mirror=args.output, out=stdout).serve_forever()
+    DevServer(options, args.host, args.port, mirror=args.output, out=stdout, freeze_heap=True).serve_forever()
     return EXIT_OK

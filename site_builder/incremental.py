@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any, Iterator, Optional, cast
 
 from .changes import DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
@@ -50,7 +51,9 @@ class Tracker:
     """Answers questions about the current ``Views`` once per plan, noting which ones each output asks.
 
     A question is a key: ``("attr", path)``, ``("item", path, key)``, ``("call", path, args, kwargs)``
-    or ``("routes",)``, where ``path`` leads from the views to an attribute (``("archive", "config")``).
+    or ``("routes",)``, where ``path`` leads from the views to an attribute (``("archive", "config")``);
+    or a question about the answer of a call: ``("len", call)``, ``("index", call, i)``,
+    ``("slice", call, (start, stop, step))``, ``("keys", call)``, ``("entry", call, key)``.
     """
 
     def __init__(self) -> None:
@@ -58,6 +61,7 @@ class Tracker:
         self.routes: tuple[Route, ...] = ()
         self.memo: dict[Key, Any] = {}
         self.reads: Optional[dict[Key, Any]] = None  # of the output being rendered
+        self.raw = False  # answer with the plain views, record nothing (a render that cannot be tracked)
 
     def reset(self, views: Views, routes: tuple[Route, ...]) -> None:
         self.views, self.routes, self.memo = views, routes, {}
@@ -71,11 +75,24 @@ class Tracker:
         if kind == "attr":
             return self.resolve(key[1])
         if kind == "item":
-            return self.resolve(key[1]).get(key[2], MISSING)
+            return _lookup(self.resolve(key[1]), key[2])
         if kind == "call":
             return self.resolve(key[1])(*key[2], **dict(key[3]))
         if kind == "routes":  # the sitemap reads every route, and the context of some
             return tuple((route, route.context) for route in self.routes)
+        # questions about the answer of a call, so that "how many", "the first ten" or "which
+        # years" depend on just that: a release's new text does not change the years there are
+        whole = self.answer(key[1])
+        if kind == "len":
+            return len(whole)
+        if kind == "index":
+            return whole[key[2]] if -len(whole) <= key[2] < len(whole) else MISSING
+        if kind == "slice":
+            return whole[slice(*key[2])]
+        if kind == "keys":
+            return tuple(whole.keys())
+        if kind == "entry":
+            return _lookup(whole, key[2])
         raise ValueError(f"unknown question {key!r}")
 
     def answer(self, key: Key) -> Any:
@@ -107,6 +124,14 @@ class Tracker:
         return None if reads is None or ("volatile",) in reads else reads
 
 
+def _lookup(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` or MISSING (``[]``, not ``get``: a dict that fills itself on demand must be asked)."""
+    try:
+        return mapping[key]
+    except KeyError:
+        return MISSING
+
+
 class TrackedObject:
     """Stands for ``views`` (or ``views.archive``) in templates and producers; every read goes through the tracker."""
 
@@ -119,6 +144,8 @@ class TrackedObject:
     def __getattr__(self, name: str) -> Any:
         path = self._path + (name,)
         target = self._tracker.resolve(path)
+        if self._tracker.raw:
+            return target
         if callable(target) and hasattr(target, "__self__"):  # a method of the views
             return TrackedCall(self._tracker, path)
         if isinstance(target, dict):
@@ -136,7 +163,80 @@ class TrackedCall:
         self._path = path
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._tracker.read(("call", self._path, args, tuple(sorted(kwargs.items()))))
+        key = ("call", self._path, args, tuple(sorted(kwargs.items())))
+        try:
+            value = self._tracker.answer(key)
+        except TypeError:  # unhashable arguments
+            return self._tracker.read(key)
+        if isinstance(value, dict):
+            return TrackedResultMapping(self._tracker, key)
+        if isinstance(value, (list, tuple)):
+            return TrackedResultSequence(self._tracker, key)
+        return self._tracker.read(key)
+
+
+class TrackedResultSequence(Sequence[Any]):
+    """The list a call answered: its length, an item or a slice are questions of their own."""
+
+    __slots__ = ("_tracker", "_key")
+
+    def __init__(self, tracker: Tracker, key: Key):
+        self._tracker = tracker
+        self._key = key
+
+    def _whole(self) -> Any:
+        return self._tracker.read(self._key)
+
+    def __len__(self) -> int:
+        return cast(int, self._tracker.read(("len", self._key)))
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return self._tracker.read(("slice", self._key, (index.start, index.stop, index.step)))
+        value = self._tracker.read(("index", self._key, index))
+        if value is MISSING:
+            raise IndexError(index)
+        return value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._whole())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._whole()
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._whole() == (other._whole() if isinstance(other, TrackedResultSequence) else other))
+
+    def __add__(self, other: Any) -> Any:
+        return self._whole() + other
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
+
+
+class TrackedResultMapping(Mapping[Any, Any]):
+    """The dict a call answered: its keys, and each entry, are questions of their own."""
+
+    __slots__ = ("_tracker", "_key")
+
+    def __init__(self, tracker: Tracker, key: Key):
+        self._tracker = tracker
+        self._key = key
+
+    def __getitem__(self, entry: Any) -> Any:
+        value = self._tracker.read(("entry", self._key, entry))
+        if value is MISSING:
+            raise KeyError(entry)
+        return value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._tracker.read(("keys", self._key)))
+
+    def __len__(self) -> int:
+        return len(self._tracker.read(("keys", self._key)))
+
+    def __repr__(self) -> str:
+        return repr(self._tracker.read(self._key))
 
 
 class TrackedMapping:
@@ -190,6 +290,8 @@ class TrackedRoutes:
         self._tracker = tracker
 
     def __iter__(self) -> Iterator[Route]:
+        if self._tracker.raw:
+            return iter(self._tracker.routes)
         return (route for route, _ in self._tracker.read(("routes",)))
 
     def __len__(self) -> int:
@@ -407,19 +509,26 @@ class Session:
         self.tracker.begin()
         try:
             data = self.renderer.render(route)
-        except ContentError as exc:
+            reads = self.tracker.end()
+        except Exception:  # noqa: BLE001 - maybe our stand-ins: say nothing until the plain views fail too
             self.tracker.end()
-            out.reads, out.checked, out.problems = None, self.generation, list(exc.diagnostics)
-            return
-        except Exception as exc:  # noqa: BLE001 - shown in the browser, never a dead server
-            self.tracker.end()
-            log.exception("internal error while rendering /%s", route.path)
-            out.reads, out.checked = None, self.generation
-            out.problems = [Diagnostic(f"templates/{route.template or route.kind}", 0,
-                                       f"internal error while rendering /{route.path}: {exc!r}", code="internal-error")]
-            return
-        out.reads = self.tracker.end()
-        out.data, out.theme, out.route, out.checked, out.problems = data, self.theme_generation, route, self.generation, []
+            reads = None  # rendered without tracking: rendered again after every change
+            self.tracker.raw = True
+            try:
+                data = self.renderer.render(route)
+            except ContentError as exc:  # a real template error, as build would report it
+                out.reads, out.checked, out.problems = None, self.generation, list(exc.diagnostics)
+                return
+            except Exception as exc:  # noqa: BLE001 - shown in the browser, never a dead server
+                log.exception("internal error while rendering /%s", route.path)
+                out.reads, out.checked = None, self.generation
+                out.problems = [Diagnostic(f"templates/{route.template or route.kind}", 0,
+                                           f"internal error while rendering /{route.path}: {exc!r}", code="internal-error")]
+                return
+            finally:
+                self.tracker.raw = False
+        out.data, out.reads, out.theme, out.route = data, reads, self.theme_generation, route
+        out.checked, out.problems = self.generation, []
 
     def data(self, file: str) -> Optional[bytes]:
         """The bytes of an output as build writes them (a copied file is read from disk)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import gc
 import html
 import json
 import logging
@@ -50,6 +51,7 @@ from .warnings import MentionFinder, meeting_mentions, release_mentions, schedul
 from .write import Writer, check_output_folder
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
+BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
 
 
 # --- livereload ---------------------------------------------------------------------------------
@@ -92,13 +94,15 @@ class DevServer:
     """One ``serve``: a session, a watcher, an HTTP server; ``running()`` runs one in a thread."""
 
     def __init__(self, options: Options, host: str = "127.0.0.1", port: int = 8000,
-                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.05, interval: float = 0.1):
+                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.05, interval: float = 0.1,
+                 freeze_heap: bool = False):
         self.options = options
         self.host = host
         self.port = port
         self.mirror = mirror  # --output: where the finished site is also written, when asked for
         self.out = out
         self.quiet, self.interval = quiet, interval
+        self.freeze_heap = freeze_heap  # the command line: one server per process, for hours
         self.browsers: set[ReloadSocket] = set()
         self.sockets: list[socket.socket] = []
         self.session: Optional[Session] = None
@@ -132,17 +136,30 @@ class DevServer:
         host = f"[{host}]" if ":" in host and not host.startswith("[") else host
         return f"http://{host}:{self.port}"
 
-    def start(self) -> None:
-        """Build everything, then serve and watch; call on the thread that runs the IOLoop."""
-        self.loop = IOLoop.current()
+    def prepare(self) -> None:
+        """Read and plan the whole archive (on the calling thread: parsing may fork worker processes)."""
         self.options = dataclasses.replace(self.options, base_url=self._local_base_url())
         self.base_path = urlsplit(self.options.base_url or "/").path or "/"
         self.session = Session(self.options)
         started = time.perf_counter()
-        report = self.session.rebuild()
+        first = self.session.rebuild()
         self.last_rebuild = time.perf_counter()
+        self._say(f"Serving {self.url}{self.base_path} (drafts {'shown' if self.options.drafts else 'hidden'}); "
+                  f"read and planned {len(self.session.routes)} files in {time.perf_counter() - started:.2f}s; Ctrl-C stops")
+        if not first.ok:
+            self._report_problems()
+        if self.freeze_heap:
+            # The archive just read lives as long as the server: keep the garbage collector from walking
+            # it again and again (a full collection over 5,000 releases is a visible pause after a save).
+            gc.collect()
+            gc.freeze()
         self.watcher = Watcher({"content": self.options.content, "templates": self.options.templates},
                                quiet=self.quiet, interval=self.interval)
+
+    def start(self) -> None:
+        """Serve and watch; call on the thread that runs the IOLoop, after ``prepare``."""
+        assert self.session is not None and self.watcher is not None
+        self.loop = IOLoop.current()
         app = tornado.web.Application([
             (r"/livereload", ReloadSocket, {"browsers": self.browsers}),
             (r"/livereload\.js", LiveReloadJSHandler),
@@ -150,11 +167,6 @@ class DevServer:
         ], log_function=_log_request)
         self.http = HTTPServer(app)
         self.http.add_sockets(self.sockets)
-        pages = len(self.session.routes)
-        self._say(f"Serving {self.url}{self.base_path} (drafts {'shown' if self.options.drafts else 'hidden'}); "
-                  f"planned {pages} files in {time.perf_counter() - started:.2f}s; Ctrl-C stops")
-        if not report.ok:
-            self._report_problems()
         self._shown = self._problem_keys()
         self._schedule_background()
         self._timer = self.loop.call_later(self.watcher.next_delay(), self._tick)
@@ -174,6 +186,7 @@ class DevServer:
     def serve_forever(self) -> None:
         """The command line: run until Ctrl-C."""
         self.listen()
+        self.prepare()
         self.start()
         assert self.loop is not None
         try:
@@ -215,7 +228,7 @@ class DevServer:
             self._report_problems()
         self._shown = self._problem_keys()
         self.reload_browsers()
-        self._schedule_background()
+        self._schedule_background(BACKGROUND_DELAY)
 
     def reload_browsers(self) -> None:
         """Tell every connected browser to reload (the livereload protocol's ``reload`` command)."""
@@ -226,10 +239,10 @@ class DevServer:
             except WebSocketClosedError:
                 self.browsers.discard(browser)
 
-    def _schedule_background(self) -> None:
+    def _schedule_background(self, delay: float = 0.0) -> None:
         if not self._background and self.loop is not None and not self.closed:
             self._background = True
-            self.loop.add_callback(self._background_step)
+            self.loop.call_later(delay, self._background_step)
 
     def _background_step(self) -> None:
         """Render what is out of date, a slice at a time; then report new template errors, mirror."""
@@ -457,6 +470,7 @@ def running(options: Options, host: str = "127.0.0.1", port: int = 0, timeout: f
     """A DevServer on its own thread and event loop, stopped (and its port freed) on exit."""
     server = DevServer(options, host, port, **kwargs)
     server.listen()
+    server.prepare()
     ready = threading.Event()
     failure: list[BaseException] = []
     loop_box: list[asyncio.AbstractEventLoop] = []

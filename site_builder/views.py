@@ -78,13 +78,13 @@ class Views:
         return dict(sorted(result.items(), reverse=True))
 
     def about_meeting(self, meeting: Meeting, lang: str) -> list[Release]:
-        return list(self.by_subject.get(("meeting", meeting.number, lang), ()))
+        return list(self.by_subject[("meeting", meeting.number, lang)])
 
     def about_mechanism(self, mechanism: Mechanism, lang: str) -> list[Release]:
-        return list(self.by_subject.get(("mechanism", mechanism.id, lang), ()))
+        return list(self.by_subject[("mechanism", mechanism.id, lang)])
 
     def about_topic(self, topic: Topic, lang: str) -> list[Release]:
-        return list(self.by_subject.get(("topic", topic.id, lang), ()))
+        return list(self.by_subject[("topic", topic.id, lang)])
 
     def pages_in(self, lang: str) -> list[Page]:
         return [p for p in self.pages if p.lang == lang]
@@ -130,18 +130,29 @@ def for_language(releases: Iterable[Release], lang: str, languages: Sequence[str
     return newest_first(chosen.values())
 
 
-def _by_subject(published: Sequence[Release], languages: Sequence[str]) -> dict[tuple[str, str, str], tuple[Release, ...]]:
-    """For each meeting, mechanism and topic, in each language: the releases about it."""
-    groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
-    for release in published:
-        for number in release.meetings:
-            groups[("meeting", number)].append(release)
-        for mechanism_id in release.mechanisms:
-            groups[("mechanism", mechanism_id)].append(release)
-        for topic_id in release.topics:
-            groups[("topic", topic_id)].append(release)
-    return {(what, key, lang): tuple(for_language(group, lang, languages))
-            for (what, key), group in groups.items() for lang in languages}
+class _BySubject(dict[tuple[str, str, str], tuple[Release, ...]]):
+    """For each meeting, mechanism and topic, in each language: the releases about it.
+
+    Each list is computed on first use and kept: a build asks for every one, once; the dev server
+    re-plans after each save and asks only for those the pages it renders need.
+    """
+
+    def __init__(self, published: Sequence[Release], languages: Sequence[str]):
+        super().__init__()
+        self.languages = languages
+        self.groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
+        for release in published:
+            for number in release.meetings:
+                self.groups[("meeting", number)].append(release)
+            for mechanism_id in release.mechanisms:
+                self.groups[("mechanism", mechanism_id)].append(release)
+            for topic_id in release.topics:
+                self.groups[("topic", topic_id)].append(release)
+
+    def __missing__(self, key: tuple[str, str, str]) -> tuple[Release, ...]:
+        what, ident, lang = key
+        value = self[key] = tuple(for_language(self.groups.get((what, ident), ()), lang, self.languages))
+        return value
 
 
 def _translations(documents: Sequence[T], languages: Sequence[str]) -> dict[str, tuple[T, ...]]:
@@ -191,5 +202,5 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
         neighbour_map=_neighbours(published),
         with_drafts=drafts,
         by_language={lang: tuple(for_language(published, lang, languages)) for lang in languages},
-        by_subject=_by_subject(published, languages),
+        by_subject=_BySubject(published, languages),
     )
