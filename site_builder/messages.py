@@ -85,7 +85,7 @@ CATALOGUE: dict[str, Message] = {m.code: m for m in (
             "Copy the file into content/ instead of linking to it."),
     # --- templates (for the design team) ---------------------------------------------------------
     Message("template-error", "error", "A template in templates/ has a mistake (shown with the template's line and the page being rendered).",
-            "'release' is undefined (while rendering /releases/2010/x/)",
+            "'no_such_name' is undefined (while rendering /releases/2010/warsaw/)",
             "For the design team: fix the template at the line shown. Editors: tell them, with the message."),
     Message("internal-error", "error", "The dev server met an unexpected problem while rebuilding (a bug, not your content).",
             "internal error while rebuilding: ...",
