@@ -42,7 +42,6 @@ from tests.helpers import tree_bytes  # noqa: E402
 from site_builder.serve import call_in_loop, running  # noqa: E402
 
 RUNS = 5
-NO_SEARCH = {"search": False} if "search" in {f.name for f in dataclasses.fields(Options)} else {}
 
 
 def options_for(work: Path) -> Options:
@@ -120,7 +119,7 @@ def engine(work: Path) -> None:
             everything.append(t3 - t0)
         print(f"  {case.name:22} rebuild {ms(rebuild)}   page {ms(page)}   all {ms(everything)}")
     clean = work / "clean"
-    build(dataclasses.replace(session.options, output=clean, jobs=os.cpu_count() or 1, **NO_SEARCH))
+    build(dataclasses.replace(session.options, output=clean, jobs=os.cpu_count() or 1, search=False))
     expected = {file: data for file, data in tree_bytes(clean).items() if file != MANIFEST}
     same = session.everything() == expected
     print(f"  after these {3 * RUNS} saves, the served site is {'byte-identical to' if same else 'DIFFERENT from'} a clean build")

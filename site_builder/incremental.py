@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from pathlib import Path
 from collections.abc import Mapping, Sequence
-from typing import Any, Iterator, Optional, cast
+from typing import Any, Iterable, Iterator, Optional, cast
 
 from .changes import DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from .discover import SourceFile, classify, discover
@@ -357,6 +357,7 @@ class Session:
         self.generation = 0  # bumped by each good plan
         self.problems: list[Diagnostic] = []  # why the last rebuild could not be used (empty: it was)
         self._todo: list[str] = []  # outputs the background pass has still to bring up to date
+        self.moved: dict[str, str] = {}  # old output file -> new one, for pages whose address changed
 
     # --- rebuilding ----------------------------------------------------------------------------
 
@@ -466,10 +467,37 @@ class Session:
             self.renderer = Renderer(tracked, self.options.templates)
         self.archive, self.config = archive, archive.config
         self.generation += 1
+        self._note_moves(routes)
         self.routes = {route.output_file: route for route in routes}
         self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in self.routes.items()}
         self.problems = []
         self._todo = sorted(self.routes, reverse=True)  # popped from the end: in file order
+
+    def _note_moves(self, routes: tuple[Route, ...]) -> None:
+        """A page whose address changed (a new date, slug or file name): the old address leads to the new.
+
+        The browser of an editor who just changed the date of the release on screen reloads the old
+        address; the server then redirects it instead of showing "not found".
+        """
+        def pages(routes: Iterable[Route]) -> dict[tuple[str, str, str], str]:
+            return {(r.source, r.template, r.lang): r.output_file for r in routes if r.kind == "page" and r.source != "site"}
+
+        before, after = pages(self.routes.values()), pages(routes)
+        files = {route.output_file for route in routes}
+        for key, old_file in before.items():
+            new_file = after.get(key)
+            if new_file is not None and new_file != old_file and old_file not in files:
+                self.moved[old_file] = new_file
+        for old_file in [f for f in self.moved if f in files]:  # the address is in use again
+            del self.moved[old_file]
+
+    def moved_to(self, file: str) -> Optional[str]:
+        """Where a page that was at ``file`` is now, if it moved during this session."""
+        seen = set()
+        while file in self.moved and file not in seen:
+            seen.add(file)
+            file = self.moved[file]
+        return file if seen and file in self.routes else None
 
     # --- outputs -------------------------------------------------------------------------------
 

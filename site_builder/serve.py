@@ -30,10 +30,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import tornado.web
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler  # type: ignore[import-untyped]
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
@@ -44,19 +44,20 @@ from .config import load_site_config
 from .errors import ContentError, Diagnostic, UsageError
 from .incremental import Session
 from .messages import CATALOGUE
-from .model import Meeting, Release
+from .model import Meeting, Page, Release
 from .pipeline import Options
 from .urls import Urls
-from .warnings import MentionFinder, meeting_mentions, release_mentions, scheduled
+from .warnings import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
 from .write import Writer, check_output_folder
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
+PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
 BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
 
 
 # --- livereload ---------------------------------------------------------------------------------
 
-class ReloadSocket(LiveReloadHandler):
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
 
     def initialize(self, browsers: set["ReloadSocket"]) -> None:
@@ -320,6 +321,9 @@ class DevServer:
         if file not in self.session.routes:
             if Urls.file_for(rel + "/") in self.session.routes:  # /releases -> /releases/
                 return Response(301, location=request_path + "/")
+            moved = self.session.moved_to(file)
+            if moved is not None:  # the editor changed the date or slug of the page on screen
+                return Response(302, location=base + quote(moved.removesuffix("index.html")))
             return self._not_found()
         out = self.session.output(file)
         assert out is not None
@@ -362,13 +366,17 @@ class DevServer:
         if not errors and not warnings:
             return ""
         items = []
-        for problem in errors + warnings:
+        shown = (errors + warnings)[:PANEL_ITEMS]
+        for problem in shown:
             fix = problem.hint or (CATALOGUE[problem.code].fix if problem.code in CATALOGUE else "")
             colour = "#b00020" if problem.is_error else "#8a5a00"
             items.append(f'<li style="margin:.35rem 0"><code style="font:13px/1.4 ui-monospace,monospace;background:#fff;'
                          f'padding:0 .25rem">{html.escape(problem.shown_path(content))}:{problem.line}</code> '
                          f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.message)}'
                          + (f'<br><span style="color:#333">Fix: {html.escape(fix)}</span>' if fix else "") + "</li>")
+        hidden = len(errors) + len(warnings) - len(shown)
+        if hidden:
+            items.append(f'<li style="list-style:none">... and {hidden} more, all printed in the terminal where serve runs</li>')
         if errors:
             head = (f'<strong style="color:#b00020">{len(errors)} error{"s" if len(errors) != 1 else ""}</strong>: '
                     "you are seeing the last good version of this page. It updates by itself when you save a fix.")
@@ -398,6 +406,10 @@ class DevServer:
         if isinstance(document, Meeting):
             return meeting_mentions(document, self.options.content, finder)
         found = release_mentions(document, finder) + scheduled([document], dt.date.today())
+        if document.translation_key:
+            documents: list[Release | Page] = [*archive.releases, *archive.pages]
+            others = [d for d in documents if d.translation_key == document.translation_key]
+            found += lonely_translation_keys(others) if len(others) == 1 else []
         return sorted(found)
 
     def _finder(self, archive: Any) -> MentionFinder:

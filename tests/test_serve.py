@@ -181,6 +181,17 @@ def test_a_broken_new_page_has_no_last_good_version(server: DevServer, project: 
     assert "This page has no good version yet" in body and "templates/release.html:" in body
 
 
+def test_a_page_whose_address_changed_redirects_the_browser_there(server: DevServer, project: Path) -> None:
+    old = "/sub/archive/es/releases/2015/january/"
+    assert get(server, old)[0] == 200
+    edit(project, JANUARY, "date: 2015-01-20", "date: 2016-01-20")  # the editor fixes the year
+    status, _ = wait_for(server, old, lambda s, b: s == 302)
+    assert get(server, old)[2]["Location"] == "/sub/archive/es/releases/2016/january/"
+    assert get(server, "/sub/archive/es/releases/2016/january/")[0] == 200
+    edit(project, JANUARY, "date: 2016-01-20", "date: 2015-01-20")  # and back: the address is in use again
+    wait_for(server, old, lambda s, b: s == 200)
+
+
 def test_drafts_are_shown_and_marked(server: DevServer) -> None:
     status, body, _ = get(server, "/sub/archive/releases/2015/draft/")
     assert status == 200 and 'id="serve-draft"' in body and "A draft release" in body
@@ -189,9 +200,12 @@ def test_drafts_are_shown_and_marked(server: DevServer) -> None:
 
 def test_page_warnings_of_check_are_shown_on_the_page(server: DevServer, project: Path) -> None:
     edit(project, JANUARY, "Comunicado en español", "La OIF y el Comunicado en español")
-    _, body = wait_for(server, "/sub/archive/es/releases/2015/january/", lambda s, b: "serve-problems" in b)
+    edit(project, JANUARY, "lang: es", "lang: es\ntranslation_key: janaury")
+    _, body = wait_for(server, "/sub/archive/es/releases/2015/january/", lambda s, b: "janaury" in b)
     assert "warning:</strong> the text names OIF (&#x27;OIF&#x27;) but oif is not in mechanisms" in body
+    assert "warning:</strong> translation_key &#x27;janaury&#x27; is used by no other file" in body
     assert "Check will warn about this page" in body
+    assert "serve-problems" not in get(server, "/sub/archive/releases/2010/renewed-commitment/")[1]
 
 
 def test_addresses(server: DevServer) -> None:
