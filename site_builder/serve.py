@@ -24,6 +24,7 @@ import logging
 import mimetypes
 import socket
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -46,12 +47,14 @@ from .incremental import Session
 from .messages import CATALOGUE
 from .model import Meeting, Page, Release
 from .pipeline import Options
+from .search import SearchIndexError, index_site
 from .urls import Urls
 from .warnings import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
 from .write import Writer, check_output_folder
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
 PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
+SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
 BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
 
 
@@ -116,6 +119,11 @@ class DevServer:
         self._background = False
         self._shown: frozenset[tuple[str, int, str]] = frozenset()
         self._mirrored = -1
+        self.search_files: dict[str, bytes] = {}  # pagefind/..., made on another thread when the site is quiet
+        self._indexing = False
+        self._indexed = -1
+        self._index_after = 0.0
+        self._index_timer: Any = None
         self.last_rebuild: Optional[float] = None  # perf_counter() when the last rebuild finished
 
     # --- life cycle ------------------------------------------------------------------------------
@@ -264,6 +272,8 @@ class DevServer:
             self.reload_browsers()
         if self.mirror is not None and not keys and self._mirrored != self.session.generation:
             self._write_mirror()
+        if self.options.search and not keys:
+            self._index_for_search()
 
     def _write_mirror(self) -> None:
         assert self.session is not None and self.mirror is not None
@@ -278,6 +288,51 @@ class DevServer:
             raise
         self._mirrored = generation
         self._say(f"wrote {len(writer.sources)} files into {self.mirror}")
+
+    def _index_for_search(self) -> None:
+        """Make the search index of the current site on another thread (Pagefind reads files, so a
+        temporary copy of the pages is written for it); the search page uses it once it is ready."""
+        assert self.session is not None and self.loop is not None
+        generation = self.session.generation
+        if self._indexing or self._indexed == generation or self._index_timer is not None:
+            return
+        if time.monotonic() < self._index_after:  # too soon after the last one: a little later
+            def later() -> None:
+                self._index_timer = None
+                if not self.closed:
+                    self._schedule_background()  # indexes once the site is up to date and error-free
+            self._index_timer = self.loop.call_later(self._index_after - time.monotonic(), later)
+            return
+        pages = {file: data for file, data in self.session.everything().items() if file.endswith(".html")}
+        self._indexing = True
+        loop = self.loop
+
+        def work() -> None:
+            files: Optional[dict[str, bytes]] = None
+            try:
+                with tempfile.TemporaryDirectory(prefix="serve-search-") as tmp:
+                    folder = Path(tmp)
+                    for file, data in pages.items():
+                        (folder / file).parent.mkdir(parents=True, exist_ok=True)
+                        (folder / file).write_bytes(data)
+                    files = {file: (folder / file).read_bytes() for file in index_site(folder)}
+            except SearchIndexError as exc:
+                self._say(f"search is off in this preview: {exc}")
+            except Exception:  # noqa: BLE001 - the preview works without search
+                logging.getLogger("site_builder.serve").exception("while making the search index")
+            loop.add_callback(self._indexed_now, generation, files)
+
+        threading.Thread(target=work, name="serve-search", daemon=True).start()
+
+    def _indexed_now(self, generation: int, files: Optional[dict[str, bytes]]) -> None:
+        self._indexing = False
+        self._index_after = time.monotonic() + SEARCH_PAUSE
+        if files is None:
+            self.options = dataclasses.replace(self.options, search=False)
+            return
+        self.search_files, self._indexed = files, generation
+        if self.session is not None and self.session.generation != generation and not self.closed:
+            self._schedule_background()  # saved meanwhile: index again once the site is up to date
 
     # --- problems ----------------------------------------------------------------------------------
 
@@ -318,6 +373,8 @@ class DevServer:
             return self._not_found()
         rel = unquote(request_path[len(base):])
         file = Urls.file_for(rel)
+        if file in self.search_files:
+            return Response(200, self.search_files[file], _content_type(file))
         if file not in self.session.routes:
             if Urls.file_for(rel + "/") in self.session.routes:  # /releases -> /releases/
                 return Response(301, location=request_path + "/")

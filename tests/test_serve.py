@@ -37,7 +37,7 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(project: Path) -> Iterator[DevServer]:
-    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
+    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
     with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
         yield dev
 
@@ -225,7 +225,7 @@ def test_addresses(server: DevServer) -> None:
 
 
 def test_hidden_drafts_and_build_output_never_has_serve_additions(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    options = Options(content=project / "content", templates=project / "templates", drafts=False, jobs=1)
+    options = Options(content=project / "content", templates=project / "templates", drafts=False, jobs=1, search=False)
     with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
         assert get(dev, "/sub/archive/releases/2015/draft/")[0] == 404
     monkeypatch.chdir(project)
@@ -236,7 +236,7 @@ def test_hidden_drafts_and_build_output_never_has_serve_additions(project: Path,
 
 
 def test_output_folder_is_written_only_when_asked(project: Path) -> None:
-    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
+    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
     with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w"), mirror=project / "preview") as dev:
         deadline = time.monotonic() + DEADLINE
         while not (project / "preview" / "index.html").exists():
@@ -267,7 +267,7 @@ def test_serve_bad_usage(project: Path, monkeypatch: pytest.MonkeyPatch, argv: l
 
 def test_broken_archive_at_start_still_serves_the_problems(project: Path) -> None:
     edit(project, JANUARY, "date: 2015-01-20", "date: soon")
-    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
+    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
     with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
         status, body, _ = get(dev, "/sub/archive/")
         assert status == 404 and "date: &#x27;soon&#x27; is not a date" in body
@@ -276,10 +276,19 @@ def test_broken_archive_at_start_still_serves_the_problems(project: Path) -> Non
 
 
 def test_stopping_frees_the_port(project: Path) -> None:
-    options = Options(content=project / "content", templates=project / "templates", jobs=1)
+    options = Options(content=project / "content", templates=project / "templates", jobs=1, search=False)
     with running(options, out=open(os.devnull, "w")) as dev:
         port = dev.port
     again = socket.socket()
     again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     again.bind(("127.0.0.1", port))
     again.close()
+
+
+def test_search_works_in_the_preview(project: Path) -> None:
+    """The index is made on another thread once the site is up to date; the search page then finds pages."""
+    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
+    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+        status, script = wait_for(dev, "/sub/archive/pagefind/pagefind.js", lambda s, b: s == 200)
+        assert "pagefind" in script.lower()
+        assert get(dev, "/sub/archive/pagefind/pagefind-entry.json")[0] == 200
