@@ -24,6 +24,8 @@ def produce(site: "Site", route: Route) -> bytes:
         "releases_json": releases_json, "meetings_json": meetings_json, "mechanisms_json": mechanisms_json,
         "sitemap": sitemap, "robots": robots,
     }
+    if route.template == "search_filters":
+        return search_filters(site, route.lang)
     return producers[route.template](site)
 
 
@@ -76,6 +78,16 @@ def mechanisms_json(site: "Site") -> bytes:
         "feed": urls.absolute(urls.mechanism_feed(m.id, lang)),
     } for m in views.mechanisms]
     return _json({"mechanisms": items})
+
+
+def search_filters(site: "Site", lang: str) -> bytes:
+    """What the search page filters on, per release of one language tree (Pagefind's own filter
+    files are not byte-stable between builds, so the search page filters with this file instead)."""
+    urls, views = site.urls, site.views
+    items = [{"url": urls.href(urls.release(r)), "title": r.title, "date": r.date.isoformat(), "year": r.year,
+              "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics)}
+             for r in views.releases(lang)]
+    return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def sitemap(site: "Site") -> bytes:

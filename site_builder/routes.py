@@ -78,6 +78,7 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
         page(urls.mechanisms(lang), "mechanisms.html", {}, _everywhere(urls, langs, urls.mechanisms)),
         page(urls.topics(lang), "topics.html", {}, _everywhere(urls, langs, urls.topics)),
         page(urls.search(lang), "search.html", {}, _everywhere(urls, langs, urls.search)),
+        Route(urls.search(lang) + "filters.json", "data", "search_filters", {"lang": lang}, source="site", lang=lang),
         Route(urls.feed(lang), "feed", context={"lang": lang, "kind": "site"}, source="site", lang=lang),
     ]
     for chunk in views.pagination(lang):

@@ -1,81 +1,114 @@
-// Full-text search over the Pagefind index of this site (same host only; nothing leaves the site).
-// Without JavaScript the page still offers the browse links; this script only enhances it.
+// Full-text search (Pagefind's index, on this site only) with filters by year, mechanism and topic.
+// Without JavaScript the page still offers the browse links: this script only enhances it.
+// Filters use search/filters.json, written by the builder: Pagefind's own filter files differ between
+// two builds of the same archive, and our builds are byte-identical.
 const root = document.getElementById("search");
 const form = root.querySelector("form");
 const input = form.querySelector("input[type=search]");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const selects = [...form.querySelectorAll("select[data-filter]")];
+const SHOWN = 30;
+const BATCH = 20;
+const SCAN_LIMIT = 300;
 let pagefind;
+let catalogue;
+let latest = 0;
 
-function option(value, text) {
-  const element = document.createElement("option");
-  element.value = value;
-  element.textContent = text;
-  return element;
-}
-
-async function fillFilters() {
-  const filters = await pagefind.filters();
-  const params = new URLSearchParams(location.search);
-  for (const select of selects) {
-    const name = select.dataset.filter;
-    select.append(option("", root.dataset.all));
-    const values = Object.keys(filters[name] || {}).sort((a, b) => name === "year" ? b.localeCompare(a) : a.localeCompare(b));
-    for (const value of values) select.append(option(value, value));
-    select.value = params.get(name) || "";
+async function loadPagefind() {
+  if (!pagefind) {
+    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
   }
-  input.value = params.get("q") || "";
+  return pagefind;
 }
 
-function chosenFilters() {
-  const filters = {};
-  for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
-  return filters;
+async function loadCatalogue() {
+  if (!catalogue) catalogue = (await (await fetch(root.dataset.filters)).json()).releases;
+  return catalogue;
+}
+
+function chosen() {
+  return selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]);
+}
+
+function matches(release, filters) {
+  return filters.every(([field, value]) =>
+    Array.isArray(release[field]) ? release[field].includes(value) : String(release[field]) === value);
+}
+
+function item(url, title, meta, excerpt) {
+  const entry = document.createElement("li");
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = url;
+  link.textContent = title;
+  heading.append(link);
+  entry.append(heading);
+  if (meta) {
+    const line = document.createElement("p");
+    line.className = "meta";
+    line.textContent = meta;
+    entry.append(line);
+  }
+  if (excerpt) {
+    const text = document.createElement("p");
+    text.innerHTML = excerpt; // Pagefind escapes the page text and adds only <mark>
+    entry.append(text);
+  }
+  return entry;
+}
+
+function remember(query) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const select of selects) if (select.value) params.set(select.name, select.value);
+  history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
 }
 
 async function run() {
+  const ticket = ++latest;
   const query = input.value.trim();
-  const filters = chosenFilters();
-  const params = new URLSearchParams();
-  if (query) params.set("q", query);
-  for (const [name, value] of Object.entries(filters)) params.set(name, value);
-  history.replaceState(null, "", params.toString() ? `?${params}` : location.pathname);
-  list.replaceChildren();
-  if (!query && !Object.keys(filters).length) { status.textContent = ""; return; }
-  const search = await pagefind.search(query || null, { filters, sort: query ? undefined : { date: "desc" } });
-  const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
-  status.textContent = results.length
-    ? root.dataset.count.replace("{n}", String(search.results.length))
-    : root.dataset.noResults;
-  for (const result of results) {
-    const item = document.createElement("li");
-    const heading = document.createElement("h2");
-    const link = document.createElement("a");
-    link.href = result.url;
-    link.textContent = result.meta.title || result.url;
-    heading.append(link);
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    meta.textContent = [result.meta.date, result.meta.place].filter(Boolean).join(" · ");
-    const excerpt = document.createElement("p");
-    excerpt.innerHTML = result.excerpt; // Pagefind escapes the text; only <mark> is added
-    item.append(heading, meta, excerpt);
-    list.append(item);
+  const filters = chosen();
+  remember(query);
+  if (!query && !filters.length) { list.replaceChildren(); status.textContent = ""; return; }
+  const allowed = filters.length ? new Set((await loadCatalogue()).filter((r) => matches(r, filters)).map((r) => r.url)) : null;
+  let entries;
+  let total;
+  if (query) {
+    const search = await (await loadPagefind()).search(query);
+    const found = [];
+    let scanned = 0;
+    // A result's address is in its fragment: fetch fragments a batch at a time, best first, until enough match.
+    while (scanned < search.results.length && found.length < SHOWN && scanned < SCAN_LIMIT) {
+      const batch = await Promise.all(search.results.slice(scanned, scanned + BATCH).map((r) => r.data()));
+      scanned += batch.length;
+      found.push(...(allowed ? batch.filter((d) => allowed.has(new URL(d.url, location.href).pathname)) : batch));
+    }
+    total = allowed ? (scanned >= search.results.length ? found.length : null) : search.results.length;
+    entries = found.slice(0, SHOWN).map((d) => item(d.url, d.meta.title || d.url, [d.meta.date, d.meta.place].filter(Boolean).join(" · "), d.excerpt));
+  } else {
+    const releases = (await loadCatalogue()).filter((r) => matches(r, filters));
+    total = releases.length;
+    entries = releases.slice(0, SHOWN).map((r) => item(r.url, r.title, r.date, ""));
   }
+  if (ticket !== latest) return; // a newer search has started
+  list.replaceChildren(...entries);
+  if (total === null) status.textContent = root.dataset.best.replace("{n}", String(entries.length));
+  else status.textContent = total ? root.dataset.count.replace("{n}", String(total)) : root.dataset.noResults;
 }
 
-async function start() {
-  pagefind = await import(`${root.dataset.bundle}pagefind.js`);
-  await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
-  await pagefind.init();
-  await fillFilters();
+function start() {
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  for (const select of selects) select.value = params.get(select.name) || "";
   form.hidden = false;
   let timer;
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
-  for (const select of selects) select.addEventListener("change", run);
-  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  run();
+  const safely = () => run().catch(() => { status.textContent = root.dataset.failed; });
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(safely, 200); });
+  for (const select of selects) select.addEventListener("change", safely);
+  form.addEventListener("submit", (event) => { event.preventDefault(); safely(); });
+  safely();
 }
 
-start().catch(() => { status.textContent = root.dataset.noResults; });
+start();

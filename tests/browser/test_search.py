@@ -1,0 +1,62 @@
+"""Search as a reader uses it: words, filters, both, and a shareable address; all in Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Site
+
+
+def _titles(page: Any) -> list[str]:
+    return [a.inner_text() for a in page.query_selector_all("#search-results h2 a")]
+
+
+def test_words_find_the_release_with_an_excerpt(browser: Any, site: Site) -> None:
+    page = browser.new_page()
+    page.goto(site.url("search/"))
+    page.fill("#search-query", "Warsaw")
+    page.wait_for_selector("#search-results li")
+    assert "International Human Rights Defenders Day: Renewed commitment towards better protection" in _titles(page)
+    assert page.query_selector("#search-results mark")  # the words are highlighted in the excerpt
+    assert "?q=Warsaw" in page.url  # a search can be shared
+    # only release pages are indexed: no list, mechanism or meeting page among the results
+    assert all("/releases/" in a.get_attribute("href") for a in page.query_selector_all("#search-results h2 a"))
+    page.close()
+
+
+def test_filters_alone_list_matching_releases(browser: Any, site: Site) -> None:
+    page = browser.new_page()
+    page.goto(site.url("search/?mechanism=coe-commissioner"))
+    page.wait_for_selector("#search-results li")
+    assert _titles(page) == ["February release", "“Inter-mechanisms 5.1”: enhanced cooperation"]
+    assert page.input_value("#filter-mechanism") == "coe-commissioner"
+    page.select_option("#filter-year", "2015")
+    expect(page.locator("#search-results li")).to_have_count(1)  # (the page's CSP forbids eval'd waits)
+    assert _titles(page) == ["February release"]
+    assert "year=2015" in page.url and "mechanism=coe-commissioner" in page.url
+    page.close()
+
+
+def test_words_and_filters_together(browser: Any, site: Site) -> None:
+    page = browser.new_page()
+    page.goto(site.url("search/?q=the"))
+    page.wait_for_selector("#search-results li")
+    everything = _titles(page)
+    page.select_option("#filter-topic", "reprisals")
+    assert len(everything) > 1
+    expect(page.locator("#search-results li")).to_have_count(1)
+    assert _titles(page) == ["“Inter-mechanisms 5.1”: enhanced cooperation"]
+    page.select_option("#filter-year", "2010")
+    expect(page.locator("#search-status")).to_have_text("No release matches.")
+    assert _titles(page) == []
+    page.close()
+
+
+def test_french_search_prefers_french_versions(browser: Any, site: Site) -> None:
+    page = browser.new_page()
+    page.goto(site.url("fr/search/?year=2010"))
+    page.wait_for_selector("#search-results li")
+    assert _titles(page) == ["Journée internationale des défenseurs : un engagement renouvelé"]
+    page.close()
