@@ -18,7 +18,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import gc
-import html
 import json
 import logging
 import mimetypes
@@ -44,16 +43,13 @@ from .changes import SETTINGS_KIND, ChangeSet, Watcher
 from .config import load_site_config
 from .errors import ContentError, Diagnostic, UsageError
 from .incremental import Session
-from .messages import CATALOGUE
-from .model import Meeting, Page, Release
+from .overlay import PageWarnings, decorate, is_draft, problem_page
 from .pipeline import Options
 from .search import SearchIndexError, index_site
 from .urls import Urls
-from .warnings import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
 from .write import Writer, check_output_folder
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
-PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
 SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
 BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
 
@@ -75,13 +71,6 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     def on_close(self) -> None:
         self.browsers.discard(self)
         LiveReloadHandler.waiters.discard(self)
-
-
-# the snippet livereload's own server injects: livereload.js from this host and port
-LIVERELOAD_SCRIPT = ('<script>(function(){var s=document.createElement("script");'
-                     'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
-                     's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
-                     'document.head.appendChild(s);})();</script>')
 
 
 # --- what a request gets --------------------------------------------------------------------------
@@ -107,6 +96,7 @@ class DevServer:
         self.out = out
         self.quiet, self.interval = quiet, interval
         self.freeze_heap = freeze_heap  # the command line: one server per process, for hours
+        self.page_warnings = PageWarnings(options.content)
         self.browsers: set[ReloadSocket] = set()
         self.sockets: list[socket.socket] = []
         self.session: Optional[Session] = None
@@ -389,7 +379,7 @@ class DevServer:
             data = self.session.data(file)
             return Response(200, data, content_type) if data is not None else self._not_found()
         if out.data is None:  # never rendered without an error: the problems alone
-            return Response(500, self._problem_page(out.route.path), "text/html; charset=utf-8")
+            return Response(500, problem_page(out.route.path, self.diagnostics(), self.options.content.as_posix()))
         if content_type.startswith("text/html"):
             return Response(200, self._decorate(out.data, out.route), content_type)
         return Response(200, out.data, content_type)
@@ -399,98 +389,17 @@ class DevServer:
         page = self.session.output("404.html")
         if page is not None and page.data is not None:
             return Response(404, self._decorate(page.data, None))
-        return Response(404, self._problem_page(""))
+        return Response(404, problem_page("", self.diagnostics(), self.options.content.as_posix()))
 
     def _decorate(self, page: bytes, route: Any) -> bytes:
-        """The served page: reload script, a draft banner, and the problems panel if any."""
-        parts = [_draft_banner(route), self._panel(route), LIVERELOAD_SCRIPT]
-        snippet = "".join(parts).encode("utf-8")
-        at = page.rfind(b"</body>")
-        return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
-
-    def _problem_page(self, path: str) -> bytes:
-        title = f"/{path}" if path else "This page"
-        text = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Problems: {html.escape(title)}</title>"
-                f"</head><body><h1>{html.escape(title)}</h1><p>This page has no good version yet.</p>"
-                f"{self._panel(None)}{LIVERELOAD_SCRIPT}</body></html>")
-        return text.encode("utf-8")
-
-    def _panel(self, route: Any) -> str:
-        """The problems of the site (errors) and of this page's file (warnings that check would print)."""
-        content = self.options.content.as_posix()
-        errors = self.diagnostics()
-        warnings = self._page_warnings(route)
-        if not errors and not warnings:
-            return ""
-        items = []
-        shown = (errors + warnings)[:PANEL_ITEMS]
-        for problem in shown:
-            fix = problem.hint or (CATALOGUE[problem.code].fix if problem.code in CATALOGUE else "")
-            colour = "#b00020" if problem.is_error else "#8a5a00"
-            items.append(f'<li style="margin:.35rem 0"><code style="font:13px/1.4 ui-monospace,monospace;background:#fff;'
-                         f'padding:0 .25rem">{html.escape(problem.shown_path(content))}:{problem.line}</code> '
-                         f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.message)}'
-                         + (f'<br><span style="color:#333">Fix: {html.escape(fix)}</span>' if fix else "") + "</li>")
-        hidden = len(errors) + len(warnings) - len(shown)
-        if hidden:
-            items.append(f'<li style="list-style:none">... and {hidden} more, all printed in the terminal where serve runs</li>')
-        if errors:
-            head = (f'<strong style="color:#b00020">{len(errors)} error{"s" if len(errors) != 1 else ""}</strong>: '
-                    "you are seeing the last good version of this page. It updates by itself when you save a fix.")
-            border, background = "#b00020", "#fff4f4"
-        else:
-            head = ('<strong style="color:#8a5a00">Check will warn about this page</strong> '
-                    "(the site is built; <code>python build.py check --strict</code> would fail).")
-            border, background = "#c98a00", "#fffaf0"
-        return (f'<aside id="serve-problems" role="alert" aria-label="Problems found by the dev server" style="position:fixed;'
-                f'left:0;right:0;bottom:0;z-index:2147483647;max-height:55vh;overflow:auto;margin:0;padding:.75rem 1.25rem;'
-                f'background:{background};color:#1a1a1a;border-top:4px solid {border};font:15px/1.45 system-ui,sans-serif;'
-                f'text-align:left;box-shadow:0 -2px 12px rgba(0,0,0,.25)">'
-                f'<button type="button" onclick="this.parentNode.remove()" aria-label="Hide" style="float:right;'
-                f'font:inherit;cursor:pointer">Hide</button><p style="margin:0">{head}</p>'
-                f'<ol style="margin:.25rem 0 0;padding-left:1.5rem">{"".join(items)}</ol></aside>')
-
-    def _page_warnings(self, route: Any) -> list[Diagnostic]:
-        """The warnings check gives for the file behind this page (cheap: one file)."""
         assert self.session is not None
-        archive = self.session.archive
-        if route is None or archive is None:
-            return []
-        document = route.context.get("release") or route.context.get("meeting")
-        if not isinstance(document, (Release, Meeting)) or route.template not in ("release.html", "meeting.html"):
-            return []
-        finder = self._finder(archive)
-        if isinstance(document, Meeting):
-            return meeting_mentions(document, self.options.content, finder)
-        found = release_mentions(document, finder) + scheduled([document], dt.date.today())
-        if document.translation_key:
-            documents: list[Release | Page] = [*archive.releases, *archive.pages]
-            others = [d for d in documents if d.translation_key == document.translation_key]
-            found += lonely_translation_keys(others) if len(others) == 1 else []
-        return sorted(found)
-
-    def _finder(self, archive: Any) -> MentionFinder:
-        cached = getattr(self, "_finder_cache", None)
-        if cached is None or cached[0] is not archive.mechanisms:
-            cached = (archive.mechanisms, MentionFinder(archive.mechanisms))
-            self._finder_cache = cached
-        return cached[1]
-
+        warnings = self.page_warnings(route, self.session.archive)
+        return decorate(page, self.diagnostics(), warnings, is_draft(route), self.options.content.as_posix())
 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     """Quiet: a 404 for a favicon is no news; only a server failure is worth a line."""
     if handler.get_status() >= 500 and not isinstance(handler, SiteHandler):
         logging.getLogger("site_builder.serve").error("%s %s", handler.get_status(), handler.request.uri)
-
-
-def _draft_banner(route: Any) -> str:
-    document = route.context.get("release") or route.context.get("page") if route is not None else None
-    if not getattr(document, "draft", False):
-        return ""
-    return ('<p id="serve-draft" role="status" style="position:fixed;top:0;left:50%;transform:translateX(-50%);z-index:2147483646;'
-            'margin:0;padding:.3rem .9rem;background:#333;color:#fff;font:600 14px/1.4 system-ui,sans-serif;'
-            'border-radius:0 0 .4rem .4rem">Draft: shown by serve only; build publishes it once you remove '
-            '<code style="color:#fff">draft: true</code></p>')
 
 
 def _content_type(file: str) -> str:
