@@ -92,17 +92,20 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
                             source=meeting.source, lang=lang, indexable=True,
                             alternates=_everywhere(urls, langs, lambda code: urls.meeting(meeting, code))))
     for mechanism in views.mechanisms:
-        alternates = _everywhere(urls, langs, lambda code: urls.mechanism(mechanism.id, code))
-        routes.append(Route(urls.mechanism(mechanism.id, lang), "page", "mechanism.html",
-                            {"lang": lang, "mechanism": mechanism}, source=mechanism.source, lang=lang,
-                            alternates=alternates, indexable=True))
+        for chunk in views.subject_pages("mechanism", mechanism.id, lang):
+            alternates = _everywhere(urls, langs, lambda code: urls.paged(urls.mechanism(mechanism.id, code), chunk.number))
+            routes.append(Route(urls.paged(urls.mechanism(mechanism.id, lang), chunk.number), "page", "mechanism.html",
+                                {"lang": lang, "mechanism": mechanism, "chunk": chunk}, source=mechanism.source,
+                                lang=lang, alternates=alternates, indexable=True))
         routes.append(Route(urls.mechanism_feed(mechanism.id, lang), "feed",
                             context={"lang": lang, "kind": "mechanism", "mechanism": mechanism},
                             source=mechanism.source, lang=lang))
     for topic in views.topics:
-        alternates = _everywhere(urls, langs, lambda code: urls.topic(topic.id, code))
-        routes.append(Route(urls.topic(topic.id, lang), "page", "topic.html", {"lang": lang, "topic": topic},
-                            source="topics.yaml", line=topic.line, lang=lang, alternates=alternates, indexable=True))
+        for chunk in views.subject_pages("topic", topic.id, lang):
+            alternates = _everywhere(urls, langs, lambda code: urls.paged(urls.topic(topic.id, code), chunk.number))
+            routes.append(Route(urls.paged(urls.topic(topic.id, lang), chunk.number), "page", "topic.html",
+                                {"lang": lang, "topic": topic, "chunk": chunk}, source="topics.yaml",
+                                line=topic.line, lang=lang, alternates=alternates, indexable=True))
         routes.append(Route(urls.topic_feed(topic.id, lang), "feed", context={"lang": lang, "kind": "topic", "topic": topic},
                             source="topics.yaml", line=topic.line, lang=lang))
     return routes

@@ -44,8 +44,13 @@ class Urls:
     def home(self, lang: str) -> str:
         return self.prefix(lang)
 
+    @staticmethod
+    def paged(first: str, page: int) -> str:
+        """Page ``page`` of a paginated list whose first page is ``first``: ``releases/page/2/``."""
+        return first + (f"page/{page}/" if page > 1 else "")
+
     def releases(self, lang: str, page: int = 1) -> str:
-        return f"{self.prefix(lang)}releases/" + (f"page/{page}/" if page > 1 else "")
+        return self.paged(f"{self.prefix(lang)}releases/", page)
 
     def year(self, lang: str, year: int) -> str:
         return f"{self.prefix(lang)}releases/{year}/"

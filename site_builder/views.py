@@ -30,6 +30,12 @@ class Paginated:
     items: tuple[Release, ...]
 
 
+def paginate(items: Sequence[Release], size: int) -> list[Paginated]:
+    """Pages of ``size`` items; an empty list still has page 1."""
+    total = max(1, math.ceil(len(items) / size))
+    return [Paginated(n, total, tuple(items[(n - 1) * size: n * size])) for n in range(1, total + 1)]
+
+
 @dataclass(frozen=True)
 class MeetingRole:
     meeting: Meeting
@@ -65,10 +71,11 @@ class Views:
 
     def pagination(self, lang: str) -> list[Paginated]:
         """The release list split into pages of ``per_page``; an empty archive still has page 1."""
-        items = self.releases(lang)
-        size = self.archive.config.per_page
-        total = max(1, math.ceil(len(items) / size))
-        return [Paginated(n, total, tuple(items[(n - 1) * size: n * size])) for n in range(1, total + 1)]
+        return paginate(self.releases(lang), self.archive.config.per_page)
+
+    def subject_pages(self, what: str, key: str, lang: str) -> list[Paginated]:
+        """The releases about a mechanism or topic, in pages: a busy mechanism stays light on a phone."""
+        return paginate(self.by_subject[(what, key, lang)], self.archive.config.per_page)
 
     def years(self, lang: str) -> dict[int, list[Release]]:
         """Releases by year, newest year first."""

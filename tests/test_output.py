@@ -198,3 +198,25 @@ def test_pages_have_landmarks_and_metadata(out: Path) -> None:
         assert soup.find("main", id="main") and soup.find("header") and soup.find("footer") and soup.find("nav")
         assert soup.find("a", href="#main")  # skip link
         assert len(soup.find_all("h1")) == 1
+
+
+def test_mechanism_and_topic_pages_are_paginated(tmp_path: Path) -> None:
+    """Every release of a busy mechanism stays reachable without JavaScript, per_page at a time."""
+    from tests.helpers import make_site
+    files = {f"releases/2011/2011-0{n}-01-r{n}.md": f"---\ntitle: Release {n}\ndate: 2011-0{n}-01\n"
+             f"mechanisms: [osce-odihr]\ntopics: [cooperation]\n---\nBody.\n" for n in range(1, 5)}
+    content = make_site(tmp_path, files)  # per_page: 2; with the Warsaw release, 5 about ODIHR
+    output = tmp_path / "output"
+    build(Options(content=content, output=output, jobs=1, search=False))
+    for first in ("mechanisms/osce-odihr/", "topics/cooperation/", "fr/mechanisms/osce-odihr/"):
+        seen = []
+        for n in (1, 2, 3):
+            soup = page(output, first + (f"page/{n}/" if n > 1 else ""))
+            seen += [a.get_text() for a in soup.select(".release-list h3 a")]
+            numbers = [x.get_text() for x in soup.select(".pagination li:not(.step)")]
+            assert numbers == ["1", "2", "3"]
+        assert seen == ["Release 4", "Release 3", "Release 2", "Release 1", "Warsaw meeting"]
+        assert not (output / first / "page/4").exists()
+    second = page(output, "mechanisms/osce-odihr/page/2")
+    assert "(page 2)" in second.title.get_text() or "2" in second.title.get_text()
+    assert second.find("link", rel="canonical")["href"] == "https://example.org/mechanisms/osce-odihr/page/2/"
