@@ -25,7 +25,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, cast
+from typing import Any, Optional, cast
 
 from .changes import FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from .discover import SourceFile, classify, discover
@@ -83,6 +83,7 @@ class Session:
         self.problems: list[Diagnostic] = []  # why the last rebuild could not be used (empty: it was)
         self._todo: list[str] = []  # outputs the background pass has still to bring up to date
         self.moved: dict[str, str] = {}  # old output file -> new one, for pages whose address changed
+        self._pages: dict[tuple[str, str, str], Optional[str]] = {}  # (source, template, lang) -> its page
 
     # --- rebuilding ----------------------------------------------------------------------------
 
@@ -115,7 +116,8 @@ class Session:
                     and SETTINGS_KIND not in changes.kinds:  # cannot happen; never trust a stale parse
                 self.cache.clear()
                 archive = load_archive(self.options, self.cache, (self._source_list(), list(self.source_problems)))
-            site = plan_site(archive, self.options, self.theme)
+            previous = self.tracker.views if changes is not None and SETTINGS_KIND not in changes.kinds else None
+            site = plan_site(archive, self.options, self.theme, previous)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)
             return Rebuilt(False, time.perf_counter() - started, kinds, max(0, len(self.cache) - parsed_before),
@@ -192,29 +194,31 @@ class Session:
             self.renderer = Renderer(tracked, self.options.templates)
         self.archive, self.config = archive, archive.config
         self.generation += 1
-        self._note_moves(routes)
-        self.routes = {route.output_file: route for route in routes}
+        files = {route.output_file: route for route in routes}
+        self._note_moves(files)
+        self.routes = files
         self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in self.routes.items()}
         self.problems = []
         self._todo = sorted(self.routes, reverse=True)  # popped from the end: in file order
 
-    def _note_moves(self, routes: tuple[Route, ...]) -> None:
+    def _note_moves(self, files: dict[str, Route]) -> None:
         """A page whose address changed (a new date, slug or file name): the old address leads to the new.
 
         The browser of an editor who just changed the date of the release on screen reloads the old
         address; the server then redirects it instead of showing "not found".
         """
-        def pages(routes: Iterable[Route]) -> dict[tuple[str, str, str], str]:
-            return {(r.source, r.template, r.lang): r.output_file for r in routes if r.kind == "page" and r.source != "site"}
-
-        before, after = pages(self.routes.values()), pages(routes)
-        files = {route.output_file for route in routes}
-        for key, old_file in before.items():
-            new_file = after.get(key)
-            if new_file is not None and new_file != old_file and old_file not in files:
+        index: dict[tuple[str, str, str], Optional[str]] = {}
+        for file, route in files.items():
+            if route.kind == "page" and route.source != "site":
+                key = (route.source, route.template, route.lang)
+                index[key] = None if key in index else file  # a file with several pages: no single answer
+        for key, old_file in self._pages.items():
+            new_file = index.get(key)
+            if old_file is not None and new_file is not None and new_file != old_file and old_file not in files:
                 self.moved[old_file] = new_file
         for old_file in [f for f in self.moved if f in files]:  # the address is in use again
             del self.moved[old_file]
+        self._pages = index
 
     def moved_to(self, file: str) -> Optional[str]:
         """Where a page that was at ``file`` is now, if it moved during this session."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
@@ -14,7 +15,7 @@ T = TypeVar("T")
 
 def newest_first(releases: Iterable[Release]) -> list[Release]:
     """Newest first; at equal dates by title then source, so the order never depends on the disk."""
-    return sorted(sorted(releases, key=lambda r: (r.title.casefold(), r.source)), key=lambda r: r.date, reverse=True)
+    return sorted(releases, key=lambda r: (-r.date.toordinal(), r.title.casefold(), r.source))
 
 
 def meeting_sort_key(meeting: Meeting) -> tuple[object, ...]:
@@ -144,7 +145,7 @@ class _BySubject(dict[tuple[str, str, str], tuple[Release, ...]]):
     re-plans after each save and asks only for those the pages it renders need.
     """
 
-    def __init__(self, published: Sequence[Release], languages: Sequence[str]):
+    def __init__(self, published: Sequence[Release], languages: Sequence[str], previous: Optional[_BySubject] = None):
         super().__init__()
         self.languages = languages
         self.groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
@@ -155,6 +156,12 @@ class _BySubject(dict[tuple[str, str, str], tuple[Release, ...]]):
                 self.groups[("mechanism", mechanism_id)].append(release)
             for topic_id in release.topics:
                 self.groups[("topic", topic_id)].append(release)
+        if previous is not None and list(previous.languages) == list(languages):
+            # the dev server after a save: a list whose releases are all the same objects is kept
+            for (what, ident, lang), value in previous.items():
+                group, before = self.groups.get((what, ident), []), previous.groups.get((what, ident), [])
+                if len(group) == len(before) and all(map(operator.is_, group, before)):
+                    self[(what, ident, lang)] = value
 
     def __missing__(self, key: tuple[str, str, str]) -> tuple[Release, ...]:
         what, ident, lang = key
@@ -189,8 +196,8 @@ def _neighbours(published: Sequence[Release]) -> dict[str, tuple[Optional[Releas
     return result
 
 
-def derive(archive: Archive, drafts: bool = False) -> Views:
-    """Compute every list the site shows, once."""
+def derive(archive: Archive, drafts: bool = False, previous: Optional[Views] = None) -> Views:
+    """Compute every list the site shows, once (reusing ``previous`` lists that cannot have changed)."""
     published = tuple(newest_first(r for r in archive.releases if drafts or not r.draft))
     pages = tuple(sorted((p for p in archive.pages if drafts or not p.draft), key=lambda p: (p.lang, p.slug)))
     languages = archive.config.languages
@@ -209,5 +216,6 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
         neighbour_map=_neighbours(published),
         with_drafts=drafts,
         by_language={lang: tuple(for_language(published, lang, languages)) for lang in languages},
-        by_subject=_BySubject(published, languages),
+        by_subject=_BySubject(published, languages, previous.by_subject if previous is not None
+                              and isinstance(previous.by_subject, _BySubject) else None),
     )
