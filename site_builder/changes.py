@@ -108,11 +108,17 @@ def diff(before: dict[str, Stamp], after: dict[str, Stamp]) -> set[str]:
 
 
 class Watcher:
-    """Polls its roots; ``poll`` returns a ChangeSet once a burst of changes has settled."""
+    """Polls its roots; ``poll`` returns a ChangeSet once a burst of changes has settled.
 
-    def __init__(self, roots: dict[str, Path], quiet: float = 0.05, interval: float = 0.1):
+    A full scan finds what changed; once ``quiet`` seconds have passed, only the changed files are
+    looked at again (cheap, whatever the size of the archive): if they did not move, the burst is
+    reported. Files that a long burst changes later are found by the next full scan and make a
+    second, equally correct, rebuild.
+    """
+
+    def __init__(self, roots: dict[str, Path], quiet: float = 0.03, interval: float = 0.1):
         self.roots = roots
-        self.quiet = quiet  # how long the disk must stay still before a burst is reported
+        self.quiet = quiet  # how long changed files must stay still before they are reported
         self.interval = interval  # the slowest polling rate when nothing is happening
         self.snapshots = {name: scan(path) for name, path in roots.items()}
         self.pending: set[Change] = set()
@@ -120,28 +126,45 @@ class Watcher:
         self.scan_seconds = 0.0
 
     def poll(self, now: Optional[float] = None) -> Optional[ChangeSet]:
-        """Scan once; return the changes seen since the last report if the disk is quiet now."""
+        """Scan (or, while a burst settles, look at its files); return the burst once it is still."""
+        now = time.monotonic() if now is None else now
+        if self.pending and now - self.last_change >= self.quiet:
+            if self._still():
+                burst, self.pending = ChangeSet(frozenset(self.pending)), set()
+                return burst
+            self.last_change = now
+            return None
         started = time.perf_counter()
-        fresh = False
         for name, path in self.roots.items():
             current = scan(path)
             changed = diff(self.snapshots[name], current)
             self.snapshots[name] = current
             if changed:
                 self.pending |= {Change(name, rel) for rel in changed}
-                fresh = True
+                self.last_change = now
         self.scan_seconds = time.perf_counter() - started
-        now = time.monotonic() if now is None else now
-        if fresh:
-            self.last_change = now
-            return None
-        if self.pending and now - self.last_change >= self.quiet:
-            burst, self.pending = ChangeSet(frozenset(self.pending)), set()
-            return burst
         return None
 
+    def _still(self) -> bool:
+        """True if no file of the pending burst changed since it was seen (their stamps are noted anew)."""
+        still = True
+        for change in self.pending:
+            snapshot = self.snapshots[change.root]
+            try:
+                stat = (self.roots[change.root] / change.rel).stat()
+                stamp: Optional[Stamp] = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                stamp = None
+            if stamp != snapshot.get(change.rel):
+                still = False
+                if stamp is None:
+                    snapshot.pop(change.rel, None)
+                else:
+                    snapshot[change.rel] = stamp
+        return still
+
     def next_delay(self) -> float:
-        """Poll again soon while a burst settles; otherwise keep scanning under ~20% of one CPU."""
+        """Look again soon while a burst settles; otherwise keep scanning under ~20% of one CPU."""
         if self.pending:
-            return self.quiet
+            return max(0.0, self.quiet - 0.001)
         return max(self.interval, 4 * self.scan_seconds)

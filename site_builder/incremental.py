@@ -84,6 +84,7 @@ class Session:
         self._todo: list[str] = []  # outputs the background pass has still to bring up to date
         self.moved: dict[str, str] = {}  # old output file -> new one, for pages whose address changed
         self._pages: dict[tuple[str, str, str], Optional[str]] = {}  # (source, template, lang) -> its page
+        self._failed: set[str] = set()  # outputs whose last render met a template error
 
     # --- rebuilding ----------------------------------------------------------------------------
 
@@ -275,10 +276,12 @@ class Session:
                 data = self.renderer.render(route)
             except ContentError as exc:  # a real template error, as build would report it
                 out.reads, out.checked, out.problems = None, self.generation, list(exc.diagnostics)
+                self._failed.add(route.output_file)
                 return
             except Exception as exc:  # noqa: BLE001 - shown in the browser, never a dead server
                 log.exception("internal error while rendering /%s", route.path)
                 out.reads, out.checked = None, self.generation
+                self._failed.add(route.output_file)
                 out.problems = [Diagnostic(f"templates/{route.template or route.kind}", 0,
                                            f"internal error while rendering /{route.path}: {exc!r}", code="internal-error")]
                 return
@@ -326,7 +329,11 @@ class Session:
         background pass), so a fixed template stops being reported as soon as the pages are rendered.
         """
         rendered: dict[tuple[str, int, str], list[str]] = {}
-        for out in self.outputs.values():
+        for file in list(self._failed):
+            out = self.outputs.get(file)
+            if out is None or not out.problems:
+                self._failed.discard(file)
+                continue
             if out.checked != self.generation:  # rendered for an older plan: known again once rendered now
                 continue
             for problem in out.problems:

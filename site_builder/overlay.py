@@ -112,6 +112,6 @@ class PageWarnings:
 
     def finder(self, archive: Archive) -> MentionFinder:
         """One finder per set of mechanisms (built again only when a mechanism changed)."""
-        if self._finder is None or self._finder[0] is not archive.mechanisms:
+        if self._finder is None or self._finder[0] != archive.mechanisms:
             self._finder = (archive.mechanisms, MentionFinder(archive.mechanisms))
         return self._finder[1]

@@ -87,7 +87,7 @@ class DevServer:
     """One ``serve``: a session, a watcher, an HTTP server; ``running()`` runs one in a thread."""
 
     def __init__(self, options: Options, host: str = "127.0.0.1", port: int = 8000,
-                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.05, interval: float = 0.1,
+                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.03, interval: float = 0.1,
                  freeze_heap: bool = False):
         self.options = options
         self.host = host

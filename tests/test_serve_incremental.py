@@ -246,15 +246,51 @@ def test_watcher_reports_a_burst_once_after_a_quiet_moment(tmp_path: Path) -> No
     (root / "releases").mkdir(parents=True)
     watcher = Watcher({"content": root}, quiet=0.05)
     assert watcher.poll(now=0.0) is None  # nothing happened
-    for n in range(20):  # a burst: a checkout writing many files over several polls
+    for n in range(20):  # "save all", or a checkout: many files at once
         (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
-        if n % 5 == 0:
-            assert watcher.poll(now=0.01 * n) is None
-    assert watcher.poll(now=0.2) is None  # the last files were new at this poll
-    assert watcher.next_delay() == 0.05  # settling: look again soon
-    burst = watcher.poll(now=0.3)
+    assert watcher.poll(now=1.0) is None  # seen; wait until they are still
+    assert watcher.next_delay() < 0.05  # settling: look again soon
+    assert watcher.poll(now=1.01) is None  # not quiet long enough yet
+    burst = watcher.poll(now=1.06)
     assert burst is not None and len(burst.changes) == 20 and burst.kinds == {DOCUMENT_KIND}
-    assert watcher.poll(now=1.0) is None  # reported once
+    assert watcher.poll(now=2.0) is None  # reported once
+    assert watcher.next_delay() == 0.1
+
+
+def test_watcher_waits_while_a_file_is_still_being_written(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    watcher = Watcher({"content": root}, quiet=0.05)
+    big = root / "big.pdf"
+    big.write_bytes(b"x" * 10)
+    assert watcher.poll(now=0.0) is None
+    big.write_bytes(b"x" * 20)
+    assert watcher.poll(now=0.1) is None  # seen
+    big.write_bytes(b"x" * 30)  # still growing when the burst would be reported
+    assert watcher.poll(now=0.2) is None
+    burst = watcher.poll(now=0.3)
+    assert burst is not None and burst.changes == frozenset({Change("content", "big.pdf")})
+
+
+def test_a_long_burst_gives_a_few_rebuilds_never_one_per_file(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "releases").mkdir(parents=True)
+    watcher = Watcher({"content": root}, quiet=0.05)
+    bursts, now = [], 0.0
+    for n in range(40):  # a slow copy: a few files between two looks
+        (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
+        if n % 10 == 9:
+            now += 0.1
+            burst = watcher.poll(now=now)
+            if burst is not None:
+                bursts.append(burst)
+    while (burst := watcher.poll(now=now + 1)) is not None or watcher.pending:
+        now += 1
+        if burst is not None:
+            bursts.append(burst)
+    reported = [c for b in bursts for c in b.changes]
+    assert len(reported) == 40 and len(set(reported)) == 40
+    assert len(bursts) <= 4
 
 
 def test_watcher_ignores_editor_leftovers_and_sees_removals(tmp_path: Path) -> None:
