@@ -55,27 +55,17 @@ def identifier(value: Any) -> str:
     return str(value).strip()
 
 
-def id_list(value: Any) -> tuple[str, ...]:
-    """A list of ids; a single id is accepted as a list of one (a common slip)."""
-    items = value if isinstance(value, list) else [value]
-    result = []
-    for index, item in enumerate(items):
-        try:
-            result.append(identifier(item))
-        except FieldError as exc:
-            raise FieldError(exc.message, exc.hint, (index,)) from None
-    return tuple(result)
-
-
-def text_list(value: Any) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    result = []
-    for index, item in enumerate(items):
-        try:
-            result.append(text(item))
-        except FieldError as exc:
-            raise FieldError(exc.message, exc.hint, (index,)) from None
-    return tuple(result)
+def list_of(item: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
+    """A list whose items ``item`` checks; a single value is a list of one (a common slip)."""
+    def check(value: Any) -> tuple[str, ...]:
+        result = []
+        for index, element in enumerate(value if isinstance(value, list) else [value]):
+            try:
+                result.append(item(element))
+            except FieldError as exc:
+                raise FieldError(exc.message, exc.hint, (index,)) from None
+        return tuple(result)
+    return check
 
 
 def boolean(value: Any) -> bool:
@@ -127,15 +117,8 @@ def url(value: Any) -> str:
     return result
 
 
-def url_list(value: Any) -> tuple[str, ...]:
-    items = value if isinstance(value, list) else [value]
-    result = []
-    for index, item in enumerate(items):
-        try:
-            result.append(url(item))
-        except FieldError as exc:
-            raise FieldError(exc.message, exc.hint, (index,)) from None
-    return tuple(result)
+id_list = list_of(identifier)
+text_list = list_of(text)
 
 
 def slug(value: Any) -> str:
@@ -158,6 +141,9 @@ def alias_paths(value: Any) -> tuple[str, ...]:
                              "write it as it follows the site address, starting with /, e.g. /2010/12/old-page.html", (index,))
         result.append(path)
     return tuple(result)
+
+
+url_list = list_of(url)
 
 
 def choice(*choices: str) -> Coerce:
