@@ -367,3 +367,16 @@ def test_random_edits_stay_byte_identical(project: Path) -> None:
         assert_identical(session, project)
         compared += 1
     assert compared >= 8
+
+
+def test_a_template_the_tracking_cannot_follow_still_renders_as_build_does(project: Path) -> None:
+    """``* 2`` on a list the views answered is beyond the stand-ins: that page is rendered untracked
+    (and again after every change), never an error that build would not give."""
+    editor = Editor(project)
+    editor.edit("templates/home.html", "{% block main %}", "{% block main %}<!-- {{ (views.releases(lang) * 2) | length }} -->")
+    session = Session(options_for(project, "unused"))
+    assert session.rebuild().ok
+    assert_identical(session, project)
+    assert session.diagnostics() == []
+    home = session.outputs["index.html"]
+    assert home.reads is None and home.data is not None and re.search(rb"<!-- \d+ -->", home.data)
