@@ -54,12 +54,12 @@ def panel(errors: list[Diagnostic], warnings: list[Diagnostic], content: str) ->
     if errors:
         head = (f'<strong style="color:#b00020">{len(errors)} error{"s" if len(errors) != 1 else ""}</strong>: '
                 "you are seeing the last good version of this page. It updates by itself when you save a fix.")
-        border, background = "#b00020", "#fff4f4"
+        border, background, role = "#b00020", "#fff4f4", "alert"
     else:
         head = ('<strong style="color:#8a5a00">Check will warn about this page</strong> '
                 "(the site is built; <code>python build.py check --strict</code> would fail).")
-        border, background = "#c98a00", "#fffaf0"
-    return (f'<aside id="serve-problems" role="alert" aria-label="Problems found by the dev server" style="position:fixed;'
+        border, background, role = "#c98a00", "#fffaf0", "status"
+    return (f'<aside id="serve-problems" role="{role}" aria-label="Problems found by the dev server" style="position:fixed;'
             f'left:0;right:0;bottom:0;z-index:2147483647;max-height:55vh;overflow:auto;margin:0;padding:.75rem 1.25rem;'
             f'background:{background};color:#1a1a1a;border-top:4px solid {border};font:15px/1.45 system-ui,sans-serif;'
             f'text-align:left;box-shadow:0 -2px 12px rgba(0,0,0,.25)">'
