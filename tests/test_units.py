@@ -208,8 +208,14 @@ def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
 
 # --- architecture ------------------------------------------------------------------------------
 
-LAYERS = ["errors", "yamlines", "dates", "schema", "model", "sources", "config", "discover", "markdown", "load",
-          "links", "urls", "views", "assets", "routes", "render", "feeds", "data", "write", "pipeline", "cli"]
+LAYERS = ["errors", "messages", "yamlines", "dates", "schema", "model", "sources", "config", "discover", "changes",
+          "markdown", "load", "links", "warnings", "urls", "views", "assets", "routes", "tracking", "render", "feeds",
+          "data", "search", "write", "pipeline", "scaffold", "incremental", "overlay", "serve", "cli"]
+
+
+def test_every_module_has_its_place_in_the_layers() -> None:
+    modules = {p.stem for p in (ROOT / "site_builder").glob("*.py")} - {"__init__"}
+    assert modules == set(LAYERS)
 
 
 def test_imports_point_one_way() -> None:
