@@ -65,8 +65,3 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
         return ""
     quoted = " or ".join(f"'{m}'" for m in matches)
     return f"did you mean {quoted}?"
-
-
-def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics that stop a build."""
-    return [d for d in diagnostics if d.is_error]

@@ -34,7 +34,6 @@ class SiteConfig:
     per_page: int
     kinds: dict[str, dict[str, str]]  # kind id -> {lang: label}
     contacts: tuple[Contact, ...]
-    source: str = "site.yaml"
 
     @property
     def default_language(self) -> str:

@@ -33,7 +33,7 @@ from typing import Any, Iterator, Optional, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 import tornado.web
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler  # type: ignore[import-untyped]
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
