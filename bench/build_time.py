@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import ROOT, make_archive  # noqa: E402
-from site_builder.pipeline import Options, build  # noqa: E402
+from site_builder.options import Options  # noqa: E402
+from site_builder.pipeline import build  # noqa: E402
 
 
 def timed(content: Path, output: Path, jobs: int) -> tuple[float, int]:

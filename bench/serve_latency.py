@@ -34,12 +34,14 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import ROOT, make_archive  # noqa: E402
-from site_builder.changes import Change, ChangeSet  # noqa: E402
-from site_builder.incremental import Session  # noqa: E402
-from site_builder.pipeline import Options, build  # noqa: E402
-from site_builder.write import MANIFEST  # noqa: E402
+from site_builder.engine.changes import Change, ChangeSet  # noqa: E402
+from site_builder.engine.session import Session  # noqa: E402
+from site_builder.options import Options  # noqa: E402
+from site_builder.pipeline import build  # noqa: E402
+from site_builder.output.writer import MANIFEST  # noqa: E402
 from tests.helpers import tree_bytes  # noqa: E402
-from site_builder.serve import call_in_loop, collect_garbage_now, running  # noqa: E402
+from site_builder.serve.server import collect_garbage_now  # noqa: E402
+from tests.serving import call_in_loop, running  # noqa: E402
 
 RUNS = 5
 

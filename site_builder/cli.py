@@ -12,8 +12,9 @@ from typing import Optional, Sequence, TextIO
 
 from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
 from . import scaffold
-from .pipeline import Options, build, check
-from .search import SearchIndexError
+from .options import Options
+from .pipeline import build, check
+from .output.search import SearchIndexError
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -164,7 +165,7 @@ def _new(args: argparse.Namespace, stdout: TextIO) -> int:
 
 
 def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
-    from .serve import DevServer  # tornado and livereload are needed by serve only
+    from .serve.server import DevServer  # tornado and livereload are needed by serve only
 
     options = Options(content=args.content, drafts=args.drafts)
     DevServer(options, args.host, args.port, mirror=args.output, out=stdout, freeze_heap=True).serve_forever()

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import dates, schema
-from .config import load_site_config
+from .content import dates
+
+from .content import schema
+from .content.config import load_site_config
 from .errors import UsageError
-from .load import LEADING_DATE, MEETING_NUMBER
+from .content.load import LEADING_DATE, MEETING_NUMBER
 
 SLUG_LENGTH = 60
 ID_LENGTH = 40

@@ -11,7 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from site_builder.pipeline import Options, build
+from site_builder.options import Options
+
+from site_builder.pipeline import build
 from tests.helpers import FIXTURE_SITE, FIXTURES
 
 GOLDEN = FIXTURES / "golden"

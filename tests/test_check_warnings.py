@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.pipeline import Options, check
+from site_builder.options import Options
+
+from site_builder.pipeline import check
 from tests.helpers import make_site, run
 
 TODAY = dt.date(2015, 6, 1)

@@ -117,7 +117,8 @@ def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_p
     shutil.copytree(ROOT / "templates", templates)
     (templates / "topic.html").write_text('{% extends "base.html" %}{% block main %}\n{{ topic.nonexistent }}{% endblock %}')
     from site_builder.errors import ContentError
-    from site_builder.pipeline import Options, build
+    from site_builder.options import Options
+    from site_builder.pipeline import build
     with pytest.raises(ContentError) as caught:
         build(Options(templates=templates, jobs=1))
     [problem] = caught.value.diagnostics

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from site_builder import schema
+from site_builder.content import schema
 from site_builder.errors import ContentError
 from site_builder.messages import CATALOGUE, END, START, markdown, update
-from site_builder.pipeline import TEMPLATES, Options, build
+from site_builder.options import Options, TEMPLATES
+from site_builder.pipeline import build
 from tests.helpers import ROOT, make_site, run
 
 PACKAGE = ROOT / "site_builder"
@@ -26,7 +27,7 @@ GUIDE = ROOT / "docs" / "editing.md"
 
 def diagnostic_calls() -> list[tuple[str, int, ast.Call]]:
     calls = []
-    for file in sorted(PACKAGE.glob("*.py")):
+    for file in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call):
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
@@ -67,7 +68,7 @@ def test_catalogue_entries_are_complete() -> None:
 
 
 def test_warnings_are_catalogued_as_warnings() -> None:
-    source = (PACKAGE / "warnings.py").read_text(encoding="utf-8")
+    source = (PACKAGE / "content" / "lint.py").read_text(encoding="utf-8")
     for code in re.findall(r'code="([a-z-]+)"', source):
         assert CATALOGUE[code].severity == "warning"
 

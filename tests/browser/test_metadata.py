@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from site_builder.pipeline import Options, build
+from site_builder.options import Options
+
+from site_builder.pipeline import build
 from tests.browser.conftest import PREFIX, Site
 from tests.helpers import make_site
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from .assets import Asset
-from .errors import Diagnostic
-from .model import Page, Release
+from ..errors import Diagnostic
+from ..content.model import Page, Release
 from .urls import Urls
 from .views import Views
 

@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import schema
-from .errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic
 from .model import Contact, SiteConfig, Topic
-from .sources import read_text
-from .yamlines import LineMap, YamlError, load_yaml
+from .read import read_text
+from .yaml_lines import LineMap, YamlError, load_yaml
 
 DEFAULT_KINDS = {"press-release": {"en": "Press release", "fr": "Communiqué de presse", "es": "Comunicado de prensa"}}
 SITE_FILE = "site.yaml"

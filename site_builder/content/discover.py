@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 
 # folder under content/ -> content type of the Markdown files in it
 FOLDERS = {"releases": "release", "meetings": "meeting", "mechanisms": "mechanism", "pages": "page"}

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
 
-from .model import Archive, Mechanism, Meeting, Page, Release, Topic
+from ..content.model import Archive, Mechanism, Meeting, Page, Release, Topic
 
 T = TypeVar("T")
 

@@ -14,47 +14,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
-import yaml
-
-from . import dates
-from .assets import Asset
-from .errors import ContentError, Diagnostic
-from .model import Meeting
-from .routes import Route
-from .urls import Urls
-from .views import Views
-
-STRINGS_FILE = "strings.yaml"
-
-
-@dataclass(frozen=True)
-class Site:
-    """What every template and producer may read: the archive's views, its URLs and the UI strings."""
-
-    views: Views
-    urls: Urls
-    strings: dict[str, dict[str, str]]
-    assets: dict[str, Asset]
-    routes: tuple[Route, ...]
-
-    def t(self, key: str, lang: str) -> str:
-        """A UI string in ``lang``, falling back to English; an unknown key is an error, not a blank."""
-        entry = self.strings.get(key)
-        if entry is None:
-            raise KeyError(f"no UI string '{key}' in templates/{STRINGS_FILE}")
-        return entry.get(lang) or entry["en"]
-
-
-def load_strings(templates: Path) -> dict[str, dict[str, str]]:
-    """templates/strings.yaml: ``key: {en: ..., fr: ..., es: ...}``."""
-    path = templates / STRINGS_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError([Diagnostic(f"templates/{STRINGS_FILE}", 0, f"cannot read the UI strings: {exc}",
-                                       code="template-error")]) from None
-    return {str(k): {str(lang): str(text) for lang, text in v.items()} for k, v in data.items()}
-
+from ..content import dates
+from . import api, feeds
+from ..errors import ContentError, Diagnostic
+from ..content.model import Meeting
+from ..plan.routes import Route
+from ..plan.site import Site
 
 def file_size(size: int, lang: str = "en") -> str:
     """42 KB, 1.2 MB: sizes as readers expect them next to a download link."""
@@ -121,8 +86,6 @@ class Renderer:
 
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
-        from . import data, feeds  # the producers use Site; imported here to keep the import graph one-way
-
         try:
             if route.kind in ("page", "redirect"):
                 html = self.env.get_template(route.template).render(route=route, **route.context)
@@ -130,7 +93,7 @@ class Renderer:
             if route.kind == "feed":
                 return feeds.atom(self.site, route)
             if route.kind == "data":
-                return data.produce(self.site, route)
+                return api.produce(self.site, route)
             if route.kind == "bytes":
                 return route.data
         except jinja2.TemplateError as exc:

@@ -17,9 +17,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from .errors import ContentError, Diagnostic, did_you_mean
+from ..errors import ContentError, Diagnostic, did_you_mean
 from .model import Archive, Mechanism, Meeting, Page, Release
-from .sources import parse_markdown_file
+from .read import parse_markdown_file
 
 # Typographic variants editors paste from Word or a website, folded to one form (one character each,
 # so positions in the folded text are positions in the original).

@@ -13,11 +13,11 @@ from typing import Any, Optional, Union
 
 from . import schema
 from .discover import SourceFile
-from .errors import ContentError, Diagnostic, did_you_mean
+from ..errors import ContentError, Diagnostic, did_you_mean
 from .markdown import MarkdownRenderer, first_paragraph, html_to_text
 from .model import Attachment, Contact, MandateHolder, Mechanism, Meeting, Page, Release, SiteConfig
-from .sources import Parsed, parse_markdown_file
-from .yamlines import LineMap
+from .read import Parsed, parse_markdown_file
+from .yaml_lines import LineMap
 
 Loaded = Union[Release, Meeting, Mechanism, Page]
 MEETING_NUMBER = re.compile(r"^[0-9a-z]+(?:\.[0-9a-z]+)*$")

@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from .routes import Route
-
-if TYPE_CHECKING:
-    from .render import Site
+from ..plan.routes import Route
+from ..plan.site import Site
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def produce(site: "Site", route: Route) -> bytes:
+def produce(site: Site, route: Route) -> bytes:
     """The bytes of one data route, by its producer name."""
-    producers: dict[str, Callable[["Site"], bytes]] = {
+    producers: dict[str, Callable[[Site], bytes]] = {
         "releases_json": releases_json, "meetings_json": meetings_json, "mechanisms_json": mechanisms_json,
         "sitemap": sitemap, "robots": robots,
     }
@@ -33,7 +31,7 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def releases_json(site: "Site") -> bytes:
+def releases_json(site: Site) -> bytes:
     """Every published release in every language, newest first."""
     urls, views = site.urls, site.views
     items = []
@@ -53,7 +51,7 @@ def releases_json(site: "Site") -> bytes:
     return _json({"releases": items})
 
 
-def meetings_json(site: "Site") -> bytes:
+def meetings_json(site: Site) -> bytes:
     """The timeline, oldest first; ``start`` keeps the precision the editors gave."""
     urls, views = site.urls, site.views
     lang = views.archive.config.default_language
@@ -67,7 +65,7 @@ def meetings_json(site: "Site") -> bytes:
     return _json({"meetings": items})
 
 
-def mechanisms_json(site: "Site") -> bytes:
+def mechanisms_json(site: Site) -> bytes:
     urls, views = site.urls, site.views
     lang = views.archive.config.default_language
     items = [{
@@ -80,7 +78,7 @@ def mechanisms_json(site: "Site") -> bytes:
     return _json({"mechanisms": items})
 
 
-def search_filters(site: "Site", lang: str) -> bytes:
+def search_filters(site: Site, lang: str) -> bytes:
     """What the search page filters on, per release of one language tree (Pagefind's own filter
     files are not byte-stable between builds, so the search page filters with this file instead)."""
     urls, views = site.urls, site.views
@@ -90,7 +88,7 @@ def search_filters(site: "Site", lang: str) -> bytes:
     return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def sitemap(site: "Site") -> bytes:
+def sitemap(site: Site) -> bytes:
     """Every indexable page, with its language versions as xhtml:link alternates."""
     urls = site.urls
     ET.register_namespace("", SITEMAP)
@@ -111,5 +109,5 @@ def sitemap(site: "Site") -> bytes:
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def robots(site: "Site") -> bytes:
+def robots(site: Site) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {site.urls.absolute('sitemap.xml')}\n".encode("utf-8")

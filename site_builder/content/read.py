@@ -8,8 +8,8 @@ from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
-from .errors import ContentError, Diagnostic
-from .yamlines import LineMap, YamlError, load_yaml
+from ..errors import ContentError, Diagnostic
+from .yaml_lines import LineMap, YamlError, load_yaml
 
 _HANDLER = YAMLHandler()
 

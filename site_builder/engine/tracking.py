@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from functools import reduce
 from typing import Any, Iterator, Optional, cast
 
-from .model import Archive
-from .routes import Route
-from .views import Views
+from ..content.model import Archive
+from ..plan.routes import Route
+from ..plan.views import Views
 
 Key = tuple[Any, ...]
 MISSING = object()  # the answer "no such key"

@@ -13,10 +13,10 @@ import html
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import Diagnostic
-from .messages import CATALOGUE
-from .model import Archive, Meeting, Page, Release
-from .warnings import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
+from ..errors import Diagnostic
+from ..messages import CATALOGUE
+from ..content.model import Archive, Meeting, Page, Release
+from ..content.lint import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
 
 PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Iterable, Optional, Sequence
 
 from . import schema
-from .errors import Diagnostic, did_you_mean
+from ..errors import Diagnostic, did_you_mean
 from .model import Mechanism, Meeting, Page, Release, Topic
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from .model import Attachment, Meeting, Page, Release, SiteConfig
+from ..content.model import Attachment, Meeting, Page, Release, SiteConfig
 
 STATIC_PREFIX = "static/"
 

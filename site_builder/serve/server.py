@@ -14,19 +14,16 @@ message, fix) over the last good version of the page.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import gc
 import json
 import logging
-import mimetypes
 import socket
 import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Optional, TextIO
@@ -39,15 +36,16 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
-from .changes import SETTINGS_KIND, ChangeSet, Watcher
-from .config import load_site_config
-from .errors import ContentError, Diagnostic, UsageError
-from .incremental import Session
-from .overlay import PageWarnings, decorate, is_draft, problem_page
-from .pipeline import Options
-from .search import SearchIndexError, index_site
-from .urls import Urls
-from .write import Writer, check_output_folder
+from ..engine.changes import SETTINGS_KIND, ChangeSet, Watcher
+from ..content.config import load_site_config
+from ..errors import ContentError, Diagnostic, UsageError
+from ..engine.session import Session
+from .http import Response, SiteHandler, content_type, log_request
+from .panels import PageWarnings, decorate, is_draft, problem_page
+from ..options import Options
+from ..output.search import SearchIndexError, index_site
+from ..plan.urls import Urls
+from ..output.writer import Writer, check_output_folder
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
 SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
@@ -71,16 +69,6 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     def on_close(self) -> None:
         self.browsers.discard(self)
         LiveReloadHandler.waiters.discard(self)
-
-
-# --- what a request gets --------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    location: str = ""
 
 
 class DevServer:
@@ -160,7 +148,7 @@ class DevServer:
             (r"/livereload", ReloadSocket, {"browsers": self.browsers}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, {"server": self}),
-        ], log_function=_log_request)
+        ], log_function=log_request)
         self.http = HTTPServer(app)
         self.http.add_sockets(self.sockets)
         self._shown = self._problem_keys()
@@ -363,7 +351,7 @@ class DevServer:
         rel = unquote(request_path[len(base):])
         file = Urls.file_for(rel)
         if file in self.search_files:
-            return Response(200, self.search_files[file], _content_type(file))
+            return Response(200, self.search_files[file], content_type(file))
         if file not in self.session.routes:
             if Urls.file_for(rel + "/") in self.session.routes:  # /releases -> /releases/
                 return Response(301, location=request_path + "/")
@@ -373,15 +361,15 @@ class DevServer:
             return self._not_found()
         out = self.session.output(file)
         assert out is not None
-        content_type = _content_type(file)
+        kind = content_type(file)
         if out.route.kind == "copy":
             data = self.session.data(file)
-            return Response(200, data, content_type) if data is not None else self._not_found()
+            return Response(200, data, kind) if data is not None else self._not_found()
         if out.data is None:  # never rendered without an error: the problems alone
             return Response(500, problem_page(out.route.path, self.diagnostics(), self.options.content.as_posix()))
-        if content_type.startswith("text/html"):
-            return Response(200, self._decorate(out.data, out.route), content_type)
-        return Response(200, out.data, content_type)
+        if kind.startswith("text/html"):
+            return Response(200, self._decorate(out.data, out.route), kind)
+        return Response(200, out.data, kind)
 
     def _not_found(self) -> Response:
         assert self.session is not None
@@ -405,114 +393,3 @@ def collect_garbage_now() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def _log_request(handler: tornado.web.RequestHandler) -> None:
-    """Quiet: a 404 for a favicon is no news; only a server failure is worth a line."""
-    if handler.get_status() >= 500 and not isinstance(handler, SiteHandler):
-        logging.getLogger("site_builder.serve").error("%s %s", handler.get_status(), handler.request.uri)
-
-
-def _content_type(file: str) -> str:
-    guessed, _ = mimetypes.guess_type(file)
-    if file.endswith(".xml") and file.split("/")[-1].startswith("feed"):
-        return "application/atom+xml; charset=utf-8"
-    if guessed is None:
-        return "application/octet-stream"
-    if guessed.startswith("text/") or guessed in ("application/json", "application/javascript", "application/xml",
-                                                    "image/svg+xml"):
-        return f"{guessed}; charset=utf-8"
-    return guessed
-
-
-class SiteHandler(tornado.web.RequestHandler):
-    """Every path that is not livereload's: answered by ``DevServer.respond``."""
-
-    def initialize(self, server: DevServer) -> None:
-        self.server = server
-
-    def get(self) -> None:
-        self._answer(send_body=True)
-
-    def head(self) -> None:
-        self._answer(send_body=False)
-
-    def _answer(self, send_body: bool) -> None:
-        response = self.server.respond(self.request.path)
-        self.set_status(response.status)
-        self.set_header("Cache-Control", "no-store")  # a dev server: never a stale page after a save
-        if response.location:
-            self.redirect(response.location, permanent=response.status == 301)
-            return
-        self.set_header("Content-Type", response.content_type)
-        if send_body:
-            self.write(response.body)
-        else:
-            self.set_header("Content-Length", str(len(response.body)))
-
-
-# --- running one in a thread (tests, benchmark) ---------------------------------------------------
-
-@contextmanager
-def running(options: Options, host: str = "127.0.0.1", port: int = 0, timeout: float = 60.0,
-            **kwargs: Any) -> Iterator[DevServer]:
-    """A DevServer on its own thread and event loop, stopped (and its port freed) on exit."""
-    server = DevServer(options, host, port, **kwargs)
-    server.listen()
-    server.prepare()
-    ready = threading.Event()
-    failure: list[BaseException] = []
-    loop_box: list[asyncio.AbstractEventLoop] = []
-
-    def run() -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        loop_box.append(loop)
-        try:
-            server.start()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            failure.append(exc)
-            ready.set()
-            loop.close()
-            return
-        ready.set()
-        try:
-            loop.run_forever()
-        finally:
-            server.close()
-            loop.run_until_complete(asyncio.sleep(0))
-            loop.close()
-
-    thread = threading.Thread(target=run, name="serve", daemon=True)
-    thread.start()
-    if not ready.wait(timeout):
-        raise TimeoutError("the dev server did not start")
-    if failure:
-        raise failure[0]
-    try:
-        yield server
-    finally:
-        loop_box[0].call_soon_threadsafe(loop_box[0].stop)
-        thread.join(timeout)
-
-
-def call_in_loop(server: DevServer, function: Any, timeout: float = 30.0) -> Any:
-    """Run ``function()`` on the server's thread (where the session lives) and return its result."""
-    assert server.loop is not None
-    done = threading.Event()
-    box: list[Any] = []
-
-    def run() -> None:
-        try:
-            box.append((True, function()))
-        except BaseException as exc:  # noqa: BLE001
-            box.append((False, exc))
-        done.set()
-
-    server.loop.add_callback(run)
-    if not done.wait(timeout):
-        raise TimeoutError("the dev server did not answer")
-    ok, value = box[0]
-    if not ok:
-        raise value
-    return value

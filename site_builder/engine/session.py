@@ -28,14 +28,16 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from .changes import FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
-from .discover import SourceFile, classify, discover
-from .errors import ContentError, Diagnostic
-from .model import Archive, Release, SiteConfig
-from .pipeline import LoadCache, Options, Theme, load_archive, load_theme, plan_site
-from .render import Renderer, Site
-from .routes import Route
+from ..content.discover import SourceFile, classify, discover
+from ..errors import ContentError, Diagnostic
+from ..content.model import Archive, Release, SiteConfig
+from ..content.archive import LoadCache, load_archive
+from ..options import Options
+from ..plan.site import Site, Theme, load_theme, plan_site
+from ..output.render import Renderer
+from ..plan.routes import Route
 from .tracking import Key, Tracker, TrackedObject, TrackedRoutes, same
-from .views import Views
+from ..plan.views import Views
 
 log = logging.getLogger("site_builder.serve")
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from . import dates
-from .errors import Diagnostic, did_you_mean
-from .yamlines import LineMap
+from ..errors import Diagnostic, did_you_mean
+from .yaml_lines import LineMap
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_PATTERN = ID_PATTERN

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .discover import FOLDERS, SETTINGS, _is_ignored
+from ..content.discover import FOLDERS, SETTINGS, _is_ignored
 
 Stamp = tuple[int, int]  # (mtime_ns, size), as discover.SourceFile.stamp
 

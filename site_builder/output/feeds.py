@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
-from .model import Release
-from .routes import Route
-
-if TYPE_CHECKING:
-    from .render import Site
+from ..content.model import Release
+from ..plan.routes import Route
+from ..plan.site import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20
@@ -25,7 +23,7 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom(site: "Site", route: Route) -> bytes:
+def atom(site: Site, route: Route) -> bytes:
     """The feed of one route: site, mechanism or topic, newest releases first."""
     views, urls, lang = site.views, site.urls, route.lang
     config = views.archive.config
@@ -44,7 +42,7 @@ def atom(site: "Site", route: Route) -> bytes:
     return _feed(site, title, page, route.path, lang, releases[:FEED_SIZE])
 
 
-def _feed(site: "Site", title: str, page: str, path: str, lang: str, releases: Sequence[Release]) -> bytes:
+def _feed(site: Site, title: str, page: str, path: str, lang: str, releases: Sequence[Release]) -> bytes:
     urls = site.urls
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
@@ -61,7 +59,7 @@ def _feed(site: "Site", title: str, page: str, path: str, lang: str, releases: S
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def _entry(site: "Site", release: Release) -> ET.Element:
+def _entry(site: Site, release: Release) -> ET.Element:
     urls, views = site.urls, site.views
     address = urls.absolute(urls.release(release))
     entry = ET.Element(f"{{{ATOM}}}entry", {"{http://www.w3.org/XML/1998/namespace}lang": release.lang})

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from .errors import UsageError
+from ..errors import UsageError
 
 MANIFEST = ".site-builder.json"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from .dates import FuzzyDate
-from .yamlines import LineMap
+from .yaml_lines import LineMap
 
 NO_LINES = LineMap({}, 1)
 

@@ -1,0 +1,22 @@
+"""What a build is asked to do: the command line's options as one frozen value every layer may read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+PROJECT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT / "templates"
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path = Path("content")
+    output: Path = Path("output")
+    base_url: Optional[str] = None
+    drafts: bool = False
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    templates: Path = TEMPLATES
+    search: bool = True  # build the Pagefind index (the dev server may skip it for speed)
