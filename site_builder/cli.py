@@ -1,4 +1,4 @@
-"""The command line of SPEC.md: argv in, exit code out (0 ok, 1 content errors, 2 bad usage)."""
+"""The command line of SPEC.md: argv in, exit code out (0 ok, 1 content errors, 2 bad usage, 3 a tool failed)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, SiteBuilderError, UsageError
 from . import scaffold
 from .options import Options
 from .pipeline import build, check
-from .output.search import SearchIndexError
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -128,14 +127,14 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
             return _serve(args, stdout)
         print(f"error: '{args.command}' is not available yet", file=stderr)
         return EXIT_USAGE
-    except (UsageError, SearchIndexError) as exc:
-        print(f"error: {exc}", file=stderr)
-        return EXIT_USAGE
     except ContentError as exc:
         print_diagnostics(exc.diagnostics, stderr, args.content)
         errors = sum(1 for d in exc.diagnostics if d.is_error)
         print(f"{errors} error{'s' if errors != 1 else ''}: nothing was written", file=stderr)
-        return EXIT_CONTENT
+        return exc.exit_code
+    except SiteBuilderError as exc:  # bad usage, or a tool that failed: one line, its own exit code
+        print(f"error: {exc}", file=stderr)
+        return exc.exit_code
 
 
 def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -123,8 +123,20 @@ def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_p
         build(Options(templates=templates, jobs=1))
     [problem] = caught.value.diagnostics
     assert problem.path == "templates/topic.html" and problem.line == 2
-    assert "nonexistent" in problem.message and "(while rendering /es/topics/cooperation/ and 8 other pages)" in problem.message
+    assert "nonexistent" in problem.message and "while rendering" not in problem.message
+    assert len(problem.pages) == 9 and problem.pages[0] == "/es/topics/cooperation/"
+    assert problem.text.endswith("(while rendering /es/topics/cooperation/ and 8 other pages)")
     assert not (site / "output").exists()
+
+
+def test_a_missing_search_tool_exits_3_and_writes_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not bad usage (2) nor bad content (1): the installation is broken; the previous site stays."""
+    assert run("build")[0] == 0
+    before = tree_bytes(site / "output")
+    monkeypatch.setattr(sys, "executable", str(site / "no-python-here"))  # how search runs Pagefind
+    code, _, err = run("build")
+    assert code == 3 and err.startswith("error: could not run Pagefind")
+    assert tree_bytes(site / "output") == before
 
 
 def test_rebuild_replaces_only_what_it_created(site: Path) -> None:

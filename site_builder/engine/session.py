@@ -29,7 +29,7 @@ from typing import Any, Optional, cast
 
 from .changes import SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from ..content.discover import SourceFile, classify, discover
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Archive, SiteConfig
 from ..content.archive import read_settings
 from ..options import Options
@@ -309,7 +309,7 @@ class Session:
         Template errors are those met while rendering for the current plan (on request or by the
         background pass), so a fixed template stops being reported as soon as the pages are rendered.
         """
-        rendered: dict[tuple[str, int, str], list[str]] = {}
+        rendered: list[Diagnostic] = []
         for file in list(self._failed):
             out = self.outputs.get(file)
             if out is None or not out.problems:
@@ -317,14 +317,5 @@ class Session:
                 continue
             if out.checked != self.generation:  # rendered for an older plan: known again once rendered now
                 continue
-            for problem in out.problems:
-                message, _, page = problem.message.rpartition(" (while rendering ")
-                key = (problem.path, problem.line, message or problem.message)
-                rendered.setdefault(key, []).append(page.rstrip(")") if message else "")
-        grouped = []
-        for (path, line, message), pages in sorted(rendered.items()):
-            pages = sorted(p for p in pages if p)
-            more = f" and {len(pages) - 1} other page{'s' if len(pages) > 2 else ''}" if len(pages) > 1 else ""
-            where = f" (while rendering {pages[0]}{more})" if pages else ""
-            grouped.append(Diagnostic(path, line, message + where, code="template-error"))
-        return sorted(self.problems) + grouped
+            rendered.extend(out.problems)
+        return sorted(self.problems) + grouped(rendered)

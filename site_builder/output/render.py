@@ -18,7 +18,7 @@ from typing import Any, Callable, Optional, Sequence
 import jinja2
 from ..content import dates
 from . import api, feeds
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
 from ..plan.routes import Route
 from ..plan.site import Site
@@ -119,8 +119,7 @@ class Renderer:
             message = f"unknown name {exc.args[0]!r}" if exc.args and " " not in str(exc.args[0]) else str(exc.args[0])
         else:
             message = str(exc)
-        return Diagnostic(f"templates/{name}", line, f"{message} (while rendering /{route.path})",
-                          code="template-error")
+        return Diagnostic(f"templates/{name}", line, message, pages=(f"/{route.path}",), code="template-error")
 
 
 # --- parallel, streaming rendering -----------------------------------------------------------
@@ -204,7 +203,7 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)
     if problems:
-        raise ContentError(_grouped(problems))
+        raise ContentError(grouped(problems))
     return out
 
 
@@ -214,16 +213,3 @@ def plain(renderer: Renderer) -> RenderOne:
         return renderer.render(route), None
     return render_one
 
-
-def _grouped(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """One template mistake breaks many pages: report it once, naming the first page and a count."""
-    pages: dict[tuple[str, int, str], list[str]] = {}
-    for problem in problems:
-        message, _, page = problem.message.rpartition(" (while rendering ")
-        pages.setdefault((problem.path, problem.line, message), []).append(page.rstrip(")"))
-    result = []
-    for (path, line, message), shown in pages.items():
-        shown = sorted(shown)
-        more = f" and {len(shown) - 1} other page{'s' if len(shown) > 2 else ''}" if len(shown) > 1 else ""
-        result.append(Diagnostic(path, line, f"{message} (while rendering {shown[0]}{more})", code="template-error"))
-    return sorted(result)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from ..errors import UsageError
+from ..errors import ToolError, UsageError
 
 MANIFEST = ".site-builder.json"
 
@@ -68,9 +68,9 @@ class Writer:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
         posix = PurePosixPath(file)
         if posix.is_absolute() or ".." in posix.parts or not posix.parts:
-            raise ValueError(f"refusing to write outside the output folder: {file}")
+            raise ToolError(f"refusing to write outside the output folder: {file}")
         if file in self.sources:
-            raise ValueError(f"{file} written twice, by {self.sources[file]} and {source}")
+            raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
         return self.stage.joinpath(*posix.parts)
 
@@ -99,7 +99,7 @@ class Writer:
         """Record files a tool (the search indexer) made in the staging folder, for the manifest."""
         for file in files:
             if file in self.sources:
-                raise ValueError(f"{file} written twice, by {self.sources[file]} and {source}")
+                raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
             self.sources[file] = source
 
     def commit(self) -> None:
