@@ -14,7 +14,9 @@ search index is linked when no page it reads changed (same files, same bytes).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional, cast
@@ -38,6 +40,7 @@ from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
+RACY = 2_000_000_000  # ns: a file modified this close to when its stamp was read is copied again
 
 
 class Record(NamedTuple):
@@ -52,7 +55,8 @@ class Record(NamedTuple):
     inode: int
     digest: bytes  # of its bytes (b"" for copies)
     searchable: bool = False
-    source: tuple[int, int] = (-1, -1)  # a copy: its source file's (mtime_ns, size)
+    source: tuple[int, int, int] = (-1, -1, -1)  # a copy: its source file's (mtime_ns, size, inode)
+    seen_ns: int = 0  # a copy: when that stamp was read
 
 
 @dataclass
@@ -238,17 +242,19 @@ class Engine:
             stat = os.stat(route.file)
         except OSError:
             stat = None
-        stamp = (stat.st_mtime_ns, stat.st_size) if stat is not None else (-1, -1)
+        seen = time.time_ns()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat is not None else (-1, -1, -1)
         previous = self.options.output / file
+        # like git's index: a stamp read less than RACY after the file's mtime may hide a later write
         if self.store is not None and record is not None and stat is not None and record.source == stamp \
-                and _same_file(previous, record):
+                and record.source[0] < record.seen_ns - RACY and _same_file(previous, record):
             writer.link(file, previous, route.source)
             outcome.records[file], outcome.linked = record, outcome.linked + 1
             return
         writer.copy(file, route.file, route.source)
         done = (writer.stage / file).stat()
-        outcome.records[file] = Record(b"", (), None, b"", done.st_size, done.st_mtime_ns, done.st_ino, b"",
-                                       False, stamp)
+        outcome.records[file] = Record(b"", (), None, b"", done.st_size, done.st_mtime_ns, done.st_ino,
+                                       file_digest(writer.stage / file), False, stamp, seen)
 
     # --- the search index ------------------------------------------------------------------------
 
@@ -269,20 +275,36 @@ class Engine:
         outcome.searched = True
         for file in files:
             stat = (writer.stage / file).stat()
-            outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino, b"")
+            outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino,
+                                           file_digest(writer.stage / file))
 
 
 def _differs(old: Optional[Record], new: Record) -> bool:
-    """A new file, new bytes, or a copy or index file made again."""
-    if old is None:
-        return True
-    return old.digest != new.digest if new.digest else old != new
+    """A new file, or new bytes."""
+    return old is None or old.digest != new.digest
 
 
 def _same_file(path: Path, record: Record) -> bool:
-    """The file in the previous output is the one the cache describes (size, mtime, inode)."""
+    """The file in the previous output is the one the cache describes.
+
+    Same size, mtime and inode: it is. Otherwise (an output folder restored by CI, copied, touched)
+    its bytes are read and compared with the recorded digest, when there is one.
+    """
     try:
         stat = path.stat()
     except OSError:
         return False
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode)
+    if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode):
+        return True
+    if not record.digest or stat.st_size != record.size:
+        return False
+    try:
+        return file_digest(path) == record.digest
+    except OSError:
+        return False
+
+
+def file_digest(path: Path) -> bytes:
+    """The same digest as ``Written.digest``: BLAKE2b-128 of the bytes."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()

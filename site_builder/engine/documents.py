@@ -91,10 +91,10 @@ class Documents:
             for stale in set(self.memory) - {s.rel for s in documents}:
                 del self.memory[stale]
         archive = assemble(settings, sources, [results[s.rel][1] for s in documents], found)
-        if digester is not None:
+        if digester is not None:  # the key, and the sizes of the attachments it publishes
             for key, (document, _) in results.values():
                 if document is not None:
-                    digester.seed(document, key[:16])
+                    digester.seed(document, digest_bytes(key, repr(_dependencies(document)).encode())[:16])
         return archive
 
     def _markdown(self, settings: Settings) -> MarkdownRenderer:

@@ -1,0 +1,291 @@
+"""The build cache: warm builds through the command line give, byte for byte, what a clean build gives.
+
+A seeded random walk of edits of every kind runs through warm ``build`` calls (cache on, 2 workers)
+and, after each step, the whole output tree is compared with a ``--no-cache`` build (1 worker) of
+the same files. A damaged, truncated, foreign or other-version cache is ignored with one warning,
+and the output is still exactly the clean one.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from site_builder import cli
+from site_builder.engine.session import Session
+from site_builder.engine.store import MARKER, Store, cached
+from site_builder.options import TEMPLATES, Options
+from site_builder.output.writer import MANIFEST
+from tests.helpers import copy_fixture, run, tree_bytes
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The fixture archive, a copy of the templates the command line will use, the folder as cwd.
+
+    The search index is left out here (it has a test of its own below): Pagefind would take most
+    of the time of each of the many builds.
+    """
+    copy_fixture(tmp_path)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    monkeypatch.setattr(cli, "Options", functools.partial(Options, templates=tmp_path / "templates", search=False))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def warm(*extra: str) -> tuple[int, str, str]:
+    return run("build", "--output", "warm", "--jobs", "2", *extra)
+
+
+def clean() -> dict[str, bytes]:
+    shutil.rmtree("clean", ignore_errors=True)
+    code, _, err = run("build", "--output", "clean", "--no-cache", "--jobs", "1")
+    assert code == 0, err
+    return tree_bytes(Path("clean"))
+
+
+def assert_same_as_clean() -> None:
+    mine, reference = tree_bytes(Path("warm")), clean()
+    assert sorted(mine) == sorted(reference)
+    assert [file for file in reference if mine[file] != reference[file]] == []
+
+
+class Editor:
+    """Saves files the way editors do: each save gets a later modification time."""
+
+    def __init__(self, root: Path, rng: random.Random):
+        self.root = root
+        self.rng = rng
+        self.clock = 1_700_000_000_000_000_000
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.clock += 10_000_000
+        os.utime(path, ns=(self.clock, self.clock))
+
+    def replace(self, rel: str, pattern: str, new: str) -> None:
+        text = (self.root / rel).read_text(encoding="utf-8")
+        changed = re.sub(pattern, new, text, count=1, flags=re.MULTILINE)
+        assert changed != text or new in text, (rel, pattern)
+        self.write(rel, changed)
+
+    def releases(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in (self.root / "content/releases").rglob("*.md"))
+
+
+def _edits(editor: Editor, rng: random.Random) -> list[tuple[str, object]]:
+    """Every kind of edit an editor or a developer makes, each a function of the random state."""
+    def some_release() -> str:
+        return rng.choice(editor.releases())
+
+    def body() -> None:
+        rel = some_release()
+        editor.write(rel, (editor.root / rel).read_text(encoding="utf-8") + f"\nA new sentence {rng.random()}.\n")
+
+    def title() -> None:
+        editor.replace(some_release(), r"^title: .*$", f'title: "Retitled {rng.randint(1, 99)}"')
+
+    def mechanisms() -> None:
+        chosen = rng.sample(["oif", "osce-odihr", "un-sr-hrd", "coe-commissioner"], rng.randint(0, 2))
+        editor.replace(some_release(), r"^date:", f"mechanisms: [{', '.join(chosen)}]\ndate:"
+                       if "mechanisms:" not in (editor.root / some_release()).read_text() else "date:")
+
+    def date() -> None:  # moves the release to another year, another list page, other neighbours
+        editor.replace(some_release(), r"^date: .*$", f"date: {rng.choice([2009, 2011, 2013, 2016])}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+
+    def new_file() -> None:
+        n = rng.randint(100, 999)
+        editor.write(f"content/releases/2012/2012-06-0{rng.randint(1, 9)}-new-{n}.md",
+                     f"---\ntitle: New {n}\ndate: 2012-06-0{rng.randint(1, 9)}\ntopics: [reprisals]\n---\nNew text {n}.\n")
+
+    def delete() -> None:
+        candidates = [r for r in editor.releases() if "new-" in r or "renamed-" in r]
+        if candidates:
+            (editor.root / rng.choice(candidates)).unlink()
+
+    def rename() -> None:
+        candidates = [r for r in editor.releases() if "new-" in r]
+        if candidates:
+            old = rng.choice(candidates)
+            (editor.root / old).rename(editor.root / old.replace("new-", "renamed-"))
+
+    def template() -> None:
+        name = rng.choice(["release.html", "home.html", "base.html", "year.html"])
+        editor.replace(f"templates/{name}", r"\{% block main %\}", "{% block main %}<!-- " + str(rng.random()) + " -->")
+
+    def site_yaml() -> None:
+        editor.replace("content/site.yaml", r"^per_page: .*$", f"per_page: {rng.randint(2, 4)}")
+
+    def topics_yaml() -> None:
+        editor.replace("content/topics.yaml", r"title: Cooperation.*$", f"title: Cooperation {rng.randint(1, 9)}")
+
+    def static() -> None:
+        editor.write("content/static/pdf/warsaw-2010.pdf", "%PDF-1.4 " + "x" * rng.randint(1, 400) + "\n")
+
+    def translation() -> None:
+        n = rng.randint(100, 999)
+        editor.write(f"content/releases/2014/2014-12-01-statement.es-{n}.md",
+                     f"---\ntitle: Declaración {n}\ndate: 2014-12-01\nlang: es\nslug: declaracion-{n}\n"
+                     f"translation_key: statement-{n}\n---\nTexto.\n")
+        editor.replace("content/releases/2014/2014-12-01-statement.md", r"^(translation_key: .*\n)?title:",
+                       f"translation_key: statement-{n}\ntitle:")
+
+    return [("body", body), ("title", title), ("mechanisms", mechanisms), ("date", date), ("new", new_file),
+            ("delete", delete), ("rename", rename), ("template", template), ("site.yaml", site_yaml),
+            ("topics.yaml", topics_yaml), ("static", static), ("translation", translation)]
+
+
+def test_a_random_walk_of_edits_through_warm_builds_stays_byte_identical(project: Path) -> None:
+    rng = random.Random(8)
+    editor = Editor(project, rng)
+    edits = _edits(editor, rng)
+    assert warm()[0] == 0
+    assert_same_as_clean()
+    done: set[str] = set()
+    compared = 0
+    for step in range(16):
+        chosen = [edits[step % len(edits)]] + rng.sample(edits, rng.randint(0, 2))
+        for name, edit in chosen:
+            edit()  # type: ignore[operator]
+            done.add(name)
+        code, _, err = warm()
+        if code != 0:  # a random edit can break the archive (two releases, one address): both say so
+            assert run("build", "--output", "clean", "--no-cache")[0] == code, err
+            continue
+        assert_same_as_clean()
+        compared += 1
+    assert done == {name for name, _ in edits}
+    assert compared >= 10
+
+
+def test_a_warm_build_with_nothing_changed_renders_nothing(project: Path) -> None:
+    from site_builder.pipeline import build
+    options = Options(content=project / "content", output=project / "warm", cache_dir=project / ".cache",
+                      templates=project / "templates", search=False, jobs=1)
+    first = build(options)
+    assert first.rendered > 100 and first.changed
+    again = build(options)
+    assert (again.rendered, again.changed, again.removed) == (0, (), ())
+    template = project / "templates/meeting.html"
+    template.write_text(template.read_text().replace("{% block main %}", "{% block main %}<!-- edited -->", 1))
+    after_template = build(options)  # only the pages made with that template
+    assert after_template.rendered == len(after_template.changed) == 15  # 5 meetings in 3 languages
+    assert all(f.startswith(("meetings/", "fr/meetings/", "es/meetings/")) for f in after_template.changed)
+
+
+def test_jobs_do_not_change_a_byte(project: Path) -> None:
+    assert run("build", "--output", "one", "--jobs", "1", "--no-cache")[0] == 0
+    assert run("build", "--output", "three", "--jobs", "3", "--cache-dir", "c3")[0] == 0
+    assert tree_bytes(project / "one") == tree_bytes(project / "three")
+
+
+def _damage(cache: Path, how: str) -> None:
+    entries = [p for p in (cache / "documents").rglob("*") if p.is_file()]
+    assert entries
+    for entry in entries:
+        data = entry.read_bytes()
+        if how == "truncated":
+            entry.write_bytes(data[: len(data) // 2])
+        elif how == "corrupt":
+            middle = len(data) // 2
+            entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+        else:  # misplaced: another entry's (valid) bytes under this key
+            entry.write_bytes(entries[0].read_bytes() if entry != entries[0] else entries[1].read_bytes())
+    index = next((cache / "outputs").rglob("*"))
+    while index.is_dir():
+        index = next(index.iterdir())
+    index.write_bytes(index.read_bytes()[:-7])
+
+
+@pytest.mark.parametrize("how", ["truncated", "corrupt", "misplaced"])
+def test_a_damaged_cache_is_ignored_with_one_warning(project: Path, how: str) -> None:
+    assert warm()[0] == 0
+    _damage(project / ".cache", how)
+    code, _, err = warm()
+    assert code == 0
+    assert err.count("warning:") == 1 and "damaged entry of the cache" in err, err
+    assert_same_as_clean()
+    assert warm()[2] == ""  # rebuilt: no warning the next time
+
+
+def test_a_cache_of_another_version_is_rebuilt_with_one_warning(project: Path) -> None:
+    assert warm()[0] == 0
+    marker = project / ".cache" / MARKER
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), "builder": "0" * 32}))
+    code, _, err = warm()
+    assert code == 0 and err.count("warning:") == 1 and "another version of the builder" in err
+    assert_same_as_clean()
+    marker.write_text("{\"tool\": \"site_bu")  # truncated marker: ours, damaged
+    code, _, err = warm()
+    assert code == 0 and err.count("warning:") == 1 and "damaged" in err
+    assert_same_as_clean()
+
+
+def test_a_foreign_cache_folder_is_left_alone(project: Path) -> None:
+    foreign = project / "theirs"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    code, _, err = warm("--cache-dir", "theirs")
+    assert code == 0 and err.count("warning:") == 1 and "not made by this builder" in err
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+    assert_same_as_clean()
+
+
+def test_an_output_file_changed_by_hand_is_made_again(project: Path) -> None:
+    assert warm()[0] == 0
+    page = project / "warm" / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"<main", b"<main data-edited"))
+    assert warm()[0] == 0
+    assert_same_as_clean()
+
+
+def test_no_cache_writes_no_cache_and_cache_dir_chooses_the_folder(project: Path) -> None:
+    assert run("build", "--output", "a", "--no-cache")[0] == 0
+    assert not (project / ".cache").exists()
+    assert run("build", "--output", "b", "--cache-dir", "elsewhere/c")[0] == 0
+    assert (project / "elsewhere/c" / MARKER).is_file() and not (project / ".cache").exists()
+    assert run("build", "--output", "c")[0] == 0
+    assert (project / ".cache" / MARKER).is_file()
+    assert run("build", "--output", "d", "--no-cache", "--cache-dir", "x")[0] == 2  # one or the other
+
+
+def test_nothing_is_written_outside_the_output_and_cache_folders(project: Path) -> None:
+    def snapshot() -> dict[str, bytes]:
+        return {p.relative_to(project).as_posix(): p.read_bytes() if p.is_file() else b"/"
+                for p in project.rglob("*") if not p.relative_to(project).parts[0] in ("warm", ".cache")}
+    before = snapshot()
+    assert warm()[0] == 0
+    (project / "content/pages/about.md").write_text((project / "content/pages/about.md").read_text() + "\nMore.\n")
+    before["content/pages/about.md"] = (project / "content/pages/about.md").read_bytes()
+    assert warm()[0] == 0
+    assert snapshot() == before
+    assert MANIFEST in {p.name for p in (project / "warm").iterdir()}
+
+
+def test_serve_starts_from_the_cache_build_made(project: Path) -> None:
+    assert run("build", "--output", "warm", "--drafts")[0] == 0
+    options = Options(content=Path("content"), drafts=True, jobs=1, templates=project / "templates",
+                      search=False, cache_dir=Path(".cache"))  # the defaults of both commands
+    report = Session(options).rebuild()
+    assert report.ok and report.reparsed == 0
+
+
+def test_a_value_keyed_by_content_hash(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    store = Store.open(tmp_path / "c", warnings.append)
+    assert store is not None
+    calls: list[int] = []
+    key = b"k" * 32
+    assert cached(store, "pdf-text", key, lambda: calls.append(1) or "text") == "text"
+    assert cached(Store.open(tmp_path / "c", warnings.append), "pdf-text", key, lambda: calls.append(1) or "other") == "text"
+    assert calls == [1] and warnings == []
+    assert cached(None, "pdf-text", key, lambda: "computed") == "computed"
