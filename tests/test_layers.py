@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "links", "archive", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "routes", "site"]),
-    ("output", ["feeds", "api", "search", "writer", "render"]),
+    ("output", ["feeds", "api", "sitemap", "structured", "search", "writer", "render"]),
     ("engine", ["changes", "tracking", "session"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "server"]),
