@@ -108,7 +108,7 @@ def test_failed_build_leaves_previous_output_untouched(site: Path) -> None:
     (site / "content" / "meetings" / "7.md").write_text('---\nnumber: "7"\nstart: "2017-13"\n---\n')
     assert run("build")[0] == 1
     assert tree_bytes(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == ["content", "output"]  # no staging folder left
+    assert sorted(p.name for p in site.iterdir()) == [".cache", "content", "output"]  # no staging folder left
 
 
 def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_path: Path) -> None:
@@ -170,9 +170,9 @@ def test_refuses_to_delete_files_added_to_its_output(site: Path) -> None:
 
 
 def test_nothing_is_written_outside_the_output_folder(site: Path) -> None:
-    before = {p for p in site.rglob("*") if "output" not in p.parts}
+    before = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
     run("build")
-    after = {p for p in site.rglob("*") if "output" not in p.parts}
+    after = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
     assert after == before
 
 
