@@ -6,10 +6,9 @@ Nothing is rendered here; ``load_archive`` either returns a checked ``Archive`` 
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from typing import Optional
 
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .config import load_site_config, load_topics
@@ -91,8 +90,7 @@ def _load_documents(sources: list[SourceFile], loader: Loader, jobs: int,
     if jobs > 1 and len(todo) >= 200:
         size = max(25, len(todo) // (jobs * 4))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_loader, initargs=(loader,)) as pool:
+        with worker_pool(jobs, len(chunks), _init_loader, (loader,)) as pool:
             loaded = [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
     else:
         loaded = [loader.load(s) for s in todo]

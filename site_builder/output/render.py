@@ -7,15 +7,14 @@ error becomes a diagnostic naming the template, its line and the page being rend
 from __future__ import annotations
 
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Optional
 
 import jinja2
 from ..content import dates
 from . import api, feeds
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic
 from ..content.model import Meeting
 from ..plan.routes import Route
@@ -157,8 +156,7 @@ def render_all(renderer: Renderer, jobs: int) -> list[tuple[str, bytes]]:
         size = max(16, len(indices) // (jobs * 4))
         chunks = [indices[i:i + size] for i in range(0, len(indices), size)]
         out, problems = [], []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_worker, initargs=(renderer,)) as pool:
+        with worker_pool(jobs, len(chunks), _init_worker, (renderer,)) as pool:
             for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)
