@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("workers", []),
     ("content", ["yaml_lines", "dates", "schema", "model", "read", "config", "discover", "markdown", "load",
                  "links", "archive", "lint"]),
+    ("guide", []),
     ("plan", ["urls", "views", "assets", "routes", "site"]),
     ("output", ["feeds", "api", "search", "writer", "render"]),
     ("engine", ["changes", "tracking", "session"]),
