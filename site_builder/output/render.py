@@ -9,15 +9,14 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import jinja2
 from ..content import dates
 from . import api, feeds, sitemap, structured
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
@@ -217,8 +216,7 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
         size = max(16, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_worker, initargs=(render_one, routes, stage)) as pool:
+        with worker_pool(jobs, len(chunks), _init_worker, (render_one, routes, stage)) as pool:
             for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)
