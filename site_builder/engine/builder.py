@@ -30,7 +30,7 @@ from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
 from ..output.search import SUBDIR, index_site
 from ..output.writer import Writer
-from ..plan.routes import Route
+from ..plan.routes import Kind, Route
 from ..plan.site import Site
 from ..plan.views import Views
 from .digest import Digester
@@ -105,7 +105,7 @@ class Engine:
         for position, route in enumerate(site.routes):
             file = route.output_file
             record = previous.get(file)
-            if route.kind == "copy":
+            if route.kind == Kind.COPY:
                 self._copy(route, record, writer, outcome)
                 continue
             digest = digests[file] = self.digester.of(route) if answers is not None else b""
