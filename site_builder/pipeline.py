@@ -40,7 +40,7 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     """
     archive = load_archive(options)
     plan_site(archive, options)
-    return find_warnings(archive, options.content, today or dt.date.today())
+    return find_warnings(archive, today or dt.date.today())
 
 
 def build(options: Options) -> BuildResult:
