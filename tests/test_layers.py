@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("options", []),
     ("content", ["yaml_lines", "locales", "dates", "schema", "model", "read", "config", "discover", "markdown", "load",
                  "links", "archive", "lint"]),
+    ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "routes", "site"]),
     ("output", ["feeds", "api", "search", "writer", "render"]),
     ("engine", ["changes", "tracking", "session"]),

@@ -9,6 +9,7 @@ import pytest
 
 from site_builder.content import dates
 from site_builder.content import schema
+from site_builder.content.model import Meeting, Release
 from site_builder.content.config import load_site_config
 from site_builder.content.discover import classify, discover
 from site_builder.errors import ContentError, Diagnostic, did_you_mean
@@ -75,7 +76,7 @@ def test_yaml_errors_have_lines(text: str, line: int) -> None:
 
 def test_validate_collects_every_problem() -> None:
     data, lines = load_yaml("title: 3\ndate: nope\ndraft: 1\nmeetings: 5.1\ncolor: red\n")
-    values, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    values, problems = schema.validate(data, lines, Release, "r.md", "front matter")
     assert values["title"] == "3" and values["meetings"] == ("5.1",)
     assert [(p.line, p.code) for p in problems] == [(5, "unknown-field"), (2, "bad-value"), (3, "bad-value")]
     assert problems[0].hint == "did you mean 'colour'?" or "allowed" in problems[0].hint
@@ -211,13 +212,13 @@ def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
 
 def test_decimals_stay_text_so_meeting_5_10_is_not_5_1() -> None:
     data, lines = load_yaml("number: 5.10\nstart: 2015\n")
-    values, problems = schema.validate(data, lines, schema.MEETING, "m.md", "front matter")
+    values, problems = schema.validate(data, lines, Meeting, "m.md", "front matter")
     assert problems == [] and values["number"] == "5.10"
 
 
 def test_a_blank_required_value_is_missing() -> None:
     data, lines = load_yaml("title: '   '\ndate: 2020-01-01\n")
-    _, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    _, problems = schema.validate(data, lines, Release, "r.md", "front matter")
     assert [p.format() for p in problems] == ["r.md:1: error: 'title' is empty (write the title after 'title:')"]
 
 
