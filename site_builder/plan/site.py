@@ -29,6 +29,7 @@ class Site:
     translations: dict[str, gettext.NullTranslations]  # per site language, with its fallbacks
     assets: dict[str, Asset]
     routes: tuple[Route, ...]
+    catalogs: Catalogs  # what the translations were made from: the part a cache key can digest
 
     def gettext(self, lang: str, message: str) -> str:
         """An interface string in ``lang`` (the default language's, or English, when it has none)."""
@@ -47,17 +48,16 @@ def load_theme(options: Options) -> Theme:
     return load_catalogs(options.templates), collect_assets(options.templates)
 
 
-def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None, previous: Optional[Views] = None) -> Site:
+def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None) -> Site:
     """Views and routes of a checked archive; raise ContentError when two files claim one URL.
 
-    ``theme`` is read from templates/ unless given, and ``previous`` views may lend the lists that
-    cannot have changed (the dev server, after a save).
+    ``theme`` is read from templates/ unless given (the dev server keeps it between saves).
     """
     catalogs, assets = theme if theme is not None else load_theme(options)
-    views: Views = derive(archive, drafts=options.drafts, previous=previous)
+    views: Views = derive(archive, drafts=options.drafts)
     urls = Urls(archive.config)
     routes = build_routes(views, urls, assets)
     collisions = find_collisions(routes)
     if collisions:
         raise ContentError(collisions)
-    return Site(views, urls, catalogs.translations(archive.config.languages), assets, tuple(routes))
+    return Site(views, urls, catalogs.translations(archive.config.languages), assets, tuple(routes), catalogs)
