@@ -18,6 +18,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("errors", []),
     ("messages", []),
     ("options", []),
+    ("workers", []),
     ("content", ["yaml_lines", "locales", "dates", "schema", "model", "read", "config", "discover", "markdown", "load",
                  "links", "archive", "lint"]),
     ("guide", []),

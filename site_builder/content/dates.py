@@ -103,6 +103,8 @@ def parse_fuzzy(value: Any) -> FuzzyDate:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return FuzzyDate(value.year, value.month, value.day)
     text = str(value).strip()
+    if text[:4] == "0000":
+        raise DateError(f"'{value}': there was no year 0")
     if _EXACT.match(text):
         day = parse_exact(text)
         return FuzzyDate(day.year, day.month, day.day)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
@@ -20,6 +18,7 @@ from markupsafe import escape
 
 from ..content import dates, locales
 from . import api, feeds
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
 from ..plan.routes import Route
@@ -219,8 +218,7 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
         size = max(16, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_worker, initargs=(render_one, routes, stage)) as pool:
+        with worker_pool(jobs, len(chunks), _init_worker, (render_one, routes, stage)) as pool:
             for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)

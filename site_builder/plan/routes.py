@@ -171,4 +171,50 @@ def find_collisions(routes: Sequence[Route]) -> list[Diagnostic]:
             problems.append(Diagnostic(route.source, route.line,
                                        f"the URL {shown} is also produced by {' and '.join(others)}",
                                        "give one of them another slug, alias or file name", code="duplicate-url"))
+    problems += _file_and_folder(routes) + _too_long(routes)
     return sorted(set(problems))
+
+
+def _file_and_folder(routes: Sequence[Route]) -> list[Diagnostic]:
+    """A file whose name is a folder of other outputs (``/feed.xml/`` as an alias, ``static/releases``).
+
+    A built-in output never moves: the content file that collides with it is blamed, once.
+    """
+    by_file = {route.output_file: route for route in routes}
+    under: dict[str, list[Route]] = defaultdict(list)
+    for route in routes:
+        parts = route.output_file.split("/")
+        for depth in range(1, len(parts)):
+            if "/".join(parts[:depth]) in by_file:
+                under["/".join(parts[:depth])].append(route)
+    problems = []
+    for name, group in sorted(under.items()):
+        file = by_file[name]
+        if file.source == "site":
+            culprits = [r for r in group if r.source != "site"]
+        elif any(r.source == "site" for r in group):
+            culprits = [file]
+        else:
+            culprits = [file, *group]
+        for culprit in culprits:
+            problems.append(Diagnostic(culprit.source, culprit.line,
+                                       f"/{name} would be both a file and a folder (/{group[0].path})",
+                                       "give the file, slug or alias another name", code="duplicate-url"))
+    return problems
+
+
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; room is kept for temporary names
+MAX_PATH_BYTES = 1000
+
+
+def _too_long(routes: Sequence[Route]) -> list[Diagnostic]:
+    """Names no file system can hold are refused here, by ``check`` too, not met by the writer."""
+    problems = []
+    for route in routes:
+        longest = max(len(part.encode("utf-8")) for part in route.output_file.split("/"))
+        if longest > MAX_NAME_BYTES or len(route.output_file.encode("utf-8")) > MAX_PATH_BYTES:
+            problems.append(Diagnostic(route.source, route.line,
+                                       f"the address /{route.path[:60]}... is too long to be saved as a file",
+                                       f"keep each part of an address under {MAX_NAME_BYTES} characters "
+                                       f"and the whole under {MAX_PATH_BYTES}", code="path-too-long"))
+    return problems
