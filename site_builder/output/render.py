@@ -17,20 +17,12 @@ import jinja2
 from markupsafe import escape
 
 from ..content import dates, locales
-from . import api, feeds
+from . import api, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
-from ..plan.routes import Route
+from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
-
-def N_(message: str) -> str:
-    """Marks a string for ``pybabel extract`` (gettext_noop); it is translated where it is used."""
-    return message
-
-
-MEETING_TITLE = N_("Inter-mechanisms meeting %(number)s")
-
 
 class Renderer:
     def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
@@ -68,14 +60,16 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
+    def _translate(self, message: str, lang: str) -> str:
+        """An interface string (its English msgid) in ``lang``, for what Python writes into pages."""
+        return self.site.gettext(lang, message)
+
     def _globals(self) -> dict[str, Any]:
         site, urls = self.site, self.site.urls
 
         @jinja2.pass_context
         def meeting_title(context: jinja2.runtime.Context, meeting: Meeting) -> str:
-            if meeting.title:
-                return meeting.title
-            return site.gettext(context["lang"], MEETING_TITLE) % {"number": meeting.number}
+            return structured.meeting_title(meeting, self._translate, context["lang"])
 
         def language_name(code: str, in_lang: Optional[str] = None) -> str:
             """A language's name: in itself (menus), or as a word of a sentence in ``in_lang``."""
@@ -86,7 +80,7 @@ class Renderer:
 
         return {"site": site.views.archive.config, "views": site.views, "urls": urls, "href": urls.href,
                 "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
-                "language_name": language_name, "text_direction": locales.text_direction}
+                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -111,20 +105,39 @@ class Renderer:
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
         try:
-            if route.kind in ("page", "redirect"):
-                html = self.env.get_template(route.template).render(route=route, **route.context)
-                return html.encode("utf-8")
-            if route.kind == "feed":
-                return feeds.atom(self.site, route)
-            if route.kind == "data":
-                return api.produce(self.site, route)
-            if route.kind == "bytes":
-                return route.data
+            return self._produce(route)
         except jinja2.TemplateError as exc:
             raise ContentError([self._template_problem(exc, route)]) from None
         except KeyError as exc:  # a missing context key
             raise ContentError([self._template_problem(exc, route)]) from None
-        raise ValueError(f"cannot render a route of kind {route.kind}")
+
+    def _produce(self, route: Route) -> bytes:
+        """Each kind of output from its producer, given only what that producer reads."""
+        views, urls = self.site.views, self.site.urls
+        match route.kind:
+            case Kind.PAGE | Kind.REDIRECT:
+                json_ld = structured.structured_data(views, urls, self._translate, route)
+                page = self.env.get_template(route.template).render(route=route, structured=json_ld, **route.context)
+                return page.encode("utf-8")
+            case Kind.FEED:
+                return feeds.atom(views, urls, route)
+            case Kind.BYTES:
+                return route.data
+            case Kind.DATA:
+                match route.dataset:
+                    case Dataset.RELEASES:
+                        return api.releases_json(views, urls)
+                    case Dataset.MEETINGS:
+                        return api.meetings_json(views, urls)
+                    case Dataset.MECHANISMS:
+                        return api.mechanisms_json(views, urls)
+                    case Dataset.SEARCH_FILTERS:
+                        return api.search_filters(views, urls, route.lang)
+                    case Dataset.SITEMAP:
+                        return sitemap.sitemap(self.site.routes, urls)
+                    case Dataset.ROBOTS:
+                        return sitemap.robots(urls)
+        raise TypeError(f"{route.kind} route /{route.path} is not rendered (copies are copied by the writer)")
 
     def _template_problem(self, exc: Exception, route: Route) -> Diagnostic:
         name, line = route.template or "?", 0
