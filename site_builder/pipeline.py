@@ -13,12 +13,13 @@ from typing import Optional
 
 from .content.archive import LoadCache, load_archive
 from .content.lint import find_warnings
+from .content.lint_text import Addresses
 from .errors import Diagnostic
 from .options import Options
 from .output.render import Renderer, render_all
 from .output.search import index_site
 from .output.writer import Writer, check_output_folder
-from .plan.site import plan_site
+from .plan.site import Site, plan_site
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,19 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     reading of the whole program, and is used only to warn about releases dated in the future.
     """
     archive = load_archive(options)
-    plan_site(archive, options)
-    return find_warnings(archive, options.content, today or dt.date.today())
+    site = plan_site(archive, options)
+    return find_warnings(archive, options.content, today or dt.date.today(), addresses(site))
+
+
+def addresses(site: Site) -> Addresses:
+    """Every output's address and each document's page, for check's link and case warnings."""
+    pages: dict[str, str] = {}
+    default = site.views.archive.config.default_language
+    for route in sorted(site.routes, key=lambda r: r.lang != default):  # a document's own language first
+        if route.kind == "page" and route.source:
+            pages.setdefault(route.source, route.path)
+    outputs = tuple((route.path, route.source if route.source.endswith(".md") else "", route.line) for route in site.routes)
+    return Addresses(pages, outputs, site.urls.base_path)
 
 
 def build(options: Options, cache: Optional[LoadCache] = None) -> BuildResult:

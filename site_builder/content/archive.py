@@ -6,6 +6,7 @@ Nothing is rendered here; ``load_archive`` either returns a checked ``Archive`` 
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Optional
@@ -59,7 +60,7 @@ def load_archive(options: Options, cache: Optional[LoadCache] = None,
                             archive.topics if topics_ok else None, archive.pages)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
-    return archive
+    return dataclasses.replace(archive, warnings=tuple(sorted(problems)))
 
 
 # --- loading, in parallel when asked -------------------------------------------------------

@@ -21,7 +21,7 @@ from .yaml_lines import LineMap
 
 Loaded = Union[Release, Meeting, Mechanism, Page]
 MEETING_NUMBER = re.compile(r"^[0-9a-z]+(?:\.[0-9a-z]+)*$")
-LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]?")
+LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?![0-9])[-_]?")  # 2024-12-5-x.md too (check warns)
 
 
 class Loader:
@@ -59,7 +59,7 @@ class Loader:
         attachments = self._attachments(values.get("attachments", []), source, parsed.lines, problems)
         if not {"title", "date"} <= values.keys():
             return None, problems
-        body_html = self.markdown.render(parsed.body, lang)
+        body_html = self._body(parsed, lang, source, problems)
         return Release(
             source=source.rel, title=values["title"], date=values["date"], slug=slug, lang=lang, kind=kind,
             place=values.get("place", ""), meetings=values.get("meetings", ()),
@@ -84,7 +84,7 @@ class Loader:
                                        "check the two dates", code="bad-value"))
         if not {"number", "start"} <= values.keys():
             return None, problems
-        body_html = self.markdown.render(parsed.body, self.config.default_language)
+        body_html = self._body(parsed, self.config.default_language, source, problems)
         return Meeting(
             source=source.rel, number=number, title=values.get("title", ""), start=values["start"], end=end,
             city=values.get("city", ""), country=values.get("country", ""), host=values.get("host", ""),
@@ -102,7 +102,7 @@ class Loader:
                                        code="bad-file-name"))
         if not {"name", "short"} <= values.keys():
             return None, problems
-        body_html = self.markdown.render(parsed.body, self.config.default_language)
+        body_html = self._body(parsed, self.config.default_language, source, problems)
         holders = tuple(MandateHolder(h["name"], h.get("from", ""), h.get("to", ""))
                         for h in values.get("mandate_holders", []))
         return Mechanism(
@@ -120,7 +120,7 @@ class Loader:
         slug = self._slug(values, source, parsed.lines, problems)
         if "title" not in values:
             return None, problems
-        body_html = self.markdown.render(parsed.body, lang)
+        body_html = self._body(parsed, lang, source, problems)
         return Page(
             source=source.rel, title=values["title"], slug=slug, lang=lang,
             translation_key=values.get("translation_key", ""),
@@ -130,6 +130,12 @@ class Loader:
         ), problems
 
     # --- shared field rules ------------------------------------------------------------------
+
+    def _body(self, parsed: Parsed, lang: str, source: SourceFile, problems: list[Diagnostic]) -> str:
+        """The body as HTML; what readers will see differently (or an unrenderable body) joins ``problems``."""
+        rendered = self.markdown.render(parsed.body, lang)
+        problems += rendered.diagnostics(source.rel, parsed.body, parsed.body_line)
+        return rendered.html
 
     def _language(self, values: dict[str, Any], source: SourceFile, lines: LineMap, problems: list[Diagnostic]) -> str:
         """``lang:``, else a ``.fr.md`` file-name suffix, else the site's first language."""

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from ..errors import Diagnostic
 from .dates import FuzzyDate
 from .yaml_lines import LineMap
 
@@ -177,3 +178,5 @@ class Archive:
     topics: tuple[Topic, ...]
     pages: tuple[Page, ...]
     statics: tuple[StaticFile, ...]
+    # what loading found that readers would see broken (e.g. HTML the sanitiser removes): check's warnings
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
