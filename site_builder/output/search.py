@@ -12,14 +12,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..errors import ToolError
+
 SUBDIR = "pagefind"
 # Pagefind's ready-made interfaces: we ship our own small one (templates/static/search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
-class SearchIndexError(RuntimeError):
-    """Pagefind is missing or failed: a broken installation, not a content problem."""
+class SearchIndexError(ToolError):
+    """Pagefind is missing or failed: a broken installation, not a content problem nor bad usage."""
 
 
 def index_site(folder: Path) -> list[str]:

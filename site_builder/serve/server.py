@@ -318,7 +318,7 @@ class DevServer:
 
     def _problem_keys(self) -> frozenset[tuple[str, int, str]]:
         """What the panel shows, without page counts (which grow while the background pass runs)."""
-        return frozenset((d.path, d.line, d.message.split(" (while rendering ")[0]) for d in self.diagnostics())
+        return frozenset((d.path, d.line, d.message) for d in self.diagnostics())
 
     def _report_problems(self) -> None:
         problems = self.diagnostics()
