@@ -10,7 +10,8 @@ lines or one inline pattern, never by parsing Markdown ourselves:
 - ``HtmlBlocksWithMarkdown``: in a block of HTML (``<div class="note">``) whose content is separated
   by a blank line, that content is Markdown (Python-Markdown's ``md_in_html``, switched on for it);
 - ``HtmlLikeWords``: a word in angle brackets in running text (``<H1>``, ``<Video call link>``)
-  that is not an inline tag the sanitiser keeps is shown as written instead of being swallowed.
+  that is not an inline tag the sanitiser keeps, nor closed later by ``</H1>``, is shown as written
+  instead of being swallowed (or, for ``<H2>``, turning the rest of the paragraph into a heading).
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ class NoteBook:
 
     def __init__(self) -> None:
         self.notes: list[Note] = []
+        self.opened: set[str] = set()  # tags written as <x>...</x> in the document: markup, not words
 
     def reset(self) -> None:
         self.notes = []
+        self.opened = set()
 
 
 # --- lists as GitHub reads them ------------------------------------------------------------------
@@ -187,8 +190,13 @@ class HtmlLikeWordsProcessor(HtmlInlineProcessor):
         raw = m.group(1)
         name = _TAG_NAME.match(raw)
         tag = name[1].lower() if name else ""
-        embed_without_source = tag in EMBED_TAGS and not raw.startswith("</") and not _SOURCE.search(raw)
-        if name is None or tag in _REMOVED or (tag in INLINE_TAGS and not embed_without_source):
+        closing = raw.startswith("</")
+        embed_without_source = tag in EMBED_TAGS and not closing and not _SOURCE.search(raw)
+        # <font ...>text</font> is markup (the sanitiser drops the tag and says so); a lone <H2> is a word
+        paired = tag in self.notebook.opened if closing else f"</{tag}" in data[m.end():].lower()
+        if paired and not closing:
+            self.notebook.opened.add(tag)
+        if name is None or tag in _REMOVED or paired or (tag in INLINE_TAGS and not embed_without_source):
             return super().handleMatch(m, data)  # type: ignore[return-value]  # a comment, or a tag the sanitiser knows about
         if tag in HTML_ELEMENTS and not embed_without_source:
             self.notebook.notes.append(Note(

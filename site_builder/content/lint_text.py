@@ -74,15 +74,15 @@ def template_code(archive: Archive) -> list[Diagnostic]:
     """``{{ ... }}`` or ``{% ... %}`` left in a body: this site shows it as text (code blocks aside)."""
     problems = []
     for document in documents(archive):
-        visible = _CODE.sub(" ", document.body_html)
-        found = _TEMPLATE_CODE.search(html.unescape(visible))
-        if found:
-            snippet = " ".join(found[0].split())[:60]
-            problems.append(Diagnostic(
-                document.source, _body_line(document, found[0][:2]),
-                f"template code '{snippet}' from another site generator is shown as text",
-                "replace it by what it stood for: a link [text](/address/), an image ![text](/static/img/x.jpg), or plain text",
-                severity="warning", code="template-code"))
+        if "{" not in document.body_html or not _TEMPLATE_CODE.search(_CODE.sub(" ", document.body_html)):
+            continue
+        written = _TEMPLATE_CODE.search(getattr(document, "body_markdown", "")) if hasattr(document, "body_markdown") else None
+        snippet = " ".join((written or _TEMPLATE_CODE.search(document.body_html) or [""])[0].split())
+        problems.append(Diagnostic(
+            document.source, _body_line(document, snippet[:2]),
+            f"template code '{snippet[:60]}' from another site generator is shown as text",
+            "replace it by what it stood for: a link [text](/address/), an image ![text](/img/x.jpg), or plain text",
+            severity="warning", code="template-code"))
     return problems
 
 
@@ -209,7 +209,7 @@ def case_collisions(outputs: Sequence[tuple[str, str, int]]) -> list[Diagnostic]
         distinct = sorted({entry[0] for entry in group})
         if len(distinct) < 2:
             continue
-        first = min(group)
+        first = min(group, key=lambda entry: (not entry[1], entry[1], entry[0]))  # the first file keeps it
         for path, source, line in sorted(group):
             if path != first[0] and source:
                 problems.append(Diagnostic(
