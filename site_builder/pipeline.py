@@ -19,7 +19,8 @@ from .engine.builder import Engine
 from .errors import Diagnostic
 from .options import Options
 from .output.writer import Writer, check_output_folder
-from .plan.site import Site, plan_site
+from .plan.catalogs import untranslated_warnings
+from .plan.site import Site, load_theme, plan_site
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,10 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     reading of the whole program, and is used only to warn about releases dated in the future.
     """
     archive = load_archive(options)
-    site = plan_site(archive, options)
-    return find_warnings(archive, options.content, today or dt.date.today(), addresses(site))
+    theme = load_theme(options)
+    site = plan_site(archive, options, theme)
+    return sorted(find_warnings(archive, options.content, today or dt.date.today(), addresses(site))
+                  + untranslated_warnings(theme[0], archive.config.languages))
 
 
 def addresses(site: Site) -> Addresses:

@@ -8,6 +8,7 @@ code with its fix; and its tables of fields are generated from the fields the mo
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 from pathlib import Path
@@ -20,8 +21,8 @@ from site_builder.content.model import Mechanism, Meeting, Page, Release, SiteCo
 from site_builder.errors import ContentError
 from site_builder.messages import CATALOGUE, END, START, markdown, update
 from site_builder.options import Options, TEMPLATES
-from site_builder.pipeline import build
-from tests.helpers import ROOT, make_site, run
+from site_builder.pipeline import build, check
+from tests.helpers import MINIMAL, ROOT, make_site, run
 
 PACKAGE = ROOT / "site_builder"
 GUIDE = ROOT / "docs" / "editing.md"
@@ -153,6 +154,14 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
         "releases/2011/2011-01-01-a.md": "---\ntitle: A\ndate: 2011-01-01\nlang: fr\ntranslation_key: jan\n---\nA.\n",
         "releases/2011/2011-01-02-b.md": "---\ntitle: B\ndate: 2011-01-02\nlang: fr\ntranslation_key: jan\n---\nB.\n"},
     "duplicate-url": {"releases/2010/warsaw.md": "---\ntitle: X\ndate: 2010-01-01\n---\nX.\n"},
+    "yaml-limit": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\nplace: &a [" + ", ".join(["*a"] * 0) + "]\n"
+                           + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 7))
+                           .replace("*l0", "*a") + "---\nX.\n"},
+    "yaml-type": {RELEASE: "---\ntitle: !!set {a, b}\ndate: 2011-01-01\n---\nX.\n"},
+    "control-character": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nX\x01.\n"},
+    "special-file": {},  # made below
+    "unreadable": {},  # os.access says no below (the tests may run as root, who may read anything)
+    "path-too-long": {RELEASE: "---\ntitle: X\ndate: 2010-01-01\nslug: " + "a" * 250 + "\n---\nX.\n"},
     "broken-symlink": {},  # made below
     "symlink-outside": {},  # made below
     "template-error": {},  # a template is broken below
@@ -173,6 +182,7 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "broken-link": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nSee [Warsaw](/releases/2014/warsaw/).\n"},
     "case-collision": {"pages/about.md": "---\ntitle: About\naliases: [/old-page/]\n---\nAbout.\n",
                        "pages/other.md": "---\ntitle: Other\naliases: [/Old-Page/]\n---\nOther.\n"},
+    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, ar]")},
 }
 
 
@@ -184,6 +194,10 @@ def test_each_catalogue_example_is_printed_by_the_builder(code: str, tmp_path: P
     if code == "not-utf8":
         (content / RELEASE).parent.mkdir(parents=True, exist_ok=True)
         (content / RELEASE).write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    if code == "special-file":
+        os.mkfifo(content / "releases" / "2010" / "2010-12-10-pipe.md")
+    if code == "unreadable":
+        monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     if code == "broken-symlink":
         (content / "static").mkdir()
         (content / "static" / "gone.pdf").symlink_to(tmp_path / "nothing-here.pdf")
@@ -201,6 +215,13 @@ def test_each_catalogue_example_is_printed_by_the_builder(code: str, tmp_path: P
         with pytest.raises(ContentError) as raised:
             build(Options(content=content, output=tmp_path / "out", templates=templates, jobs=1))
         printed = "\n".join(d.format() for d in raised.value.diagnostics)
+    elif code == "untranslated-interface":  # a catalog template of 12 strings, as in the example
+        templates = tmp_path / "templates"
+        shutil.copytree(TEMPLATES, templates)
+        pot = templates / "locale" / "messages.pot"
+        entries = pot.read_text(encoding="utf-8").split("\n\n")
+        pot.write_text("\n\n".join(entries[:12]) + "\n", encoding="utf-8")
+        printed = "\n".join(d.format() for d in check(Options(content=content, templates=templates)))
     else:
         _, _, printed = run("check")
     message = CATALOGUE[code]
