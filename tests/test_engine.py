@@ -289,3 +289,22 @@ def test_a_value_keyed_by_content_hash(tmp_path: Path) -> None:
     assert cached(Store.open(tmp_path / "c", warnings.append), "pdf-text", key, lambda: calls.append(1) or "other") == "text"
     assert calls == [1] and warnings == []
     assert cached(None, "pdf-text", key, lambda: "computed") == "computed"
+
+
+def test_digests_do_not_depend_on_hash_order_or_identity() -> None:
+    """The same values digested in processes with different hash seeds give the same digest."""
+    import subprocess
+    import sys
+    program = ("from site_builder.engine.digest import Digester; import datetime as dt; "
+               "from site_builder.engine.fingerprint import Ref; "
+               "print(Digester().of(({'b': 1, 'a': frozenset({'x', 'y', 'z', 'w'})}, {Ref('topic', 't'), Ref('release', 'r')}, "
+               "dt.date(2010, 12, 9), [1.5, None, b'\\x00'])).hex())")
+    digests = {subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(digests) == 1
+    from site_builder.engine.digest import Digester
+    digester = Digester()
+    assert digester.of({"a": 1, "b": 2}) != digester.of({"b": 2, "a": 1})  # a template loops in this order
+    assert digester.of(("a", "b")) != digester.of(("ab",))
+    with pytest.raises(TypeError):
+        digester.of(object())
