@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import mimetypes
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import tornado.web
 
@@ -21,7 +23,38 @@ class Response:
 
 
 class Responder(Protocol):
+    port: int
+
     def respond(self, request_path: str) -> Response: ...
+
+
+MAX_HEADERS = 16 * 1024  # bytes of request line and headers: a browser sends far less
+MAX_BODY = 16 * 1024  # the preview takes no uploads
+
+
+def host_allowed(host: str, port: int) -> bool:
+    """The Host header names this server by address (or localhost) and port.
+
+    A page on another site that makes its own name resolve to 127.0.0.1 (DNS rebinding) sends
+    its own name as Host: refused, so it can read neither drafts nor files.
+    """
+    name, _, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name or given != str(port):
+        return False
+    name = name.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def origin_allowed(origin: str, host: str, port: int) -> bool:
+    """A live-reload socket opened by one of this server's own pages, not by another site's script."""
+    parts = urlsplit(origin)
+    return parts.scheme == "http" and parts.netloc == host and host_allowed(host, port)
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
@@ -47,6 +80,12 @@ class SiteHandler(tornado.web.RequestHandler):
 
     def initialize(self, server: Responder) -> None:
         self.server = server
+
+    def prepare(self) -> None:
+        if not host_allowed(self.request.host, self.server.port):
+            self.set_status(421)  # Misdirected Request
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"This preview answers only at http://127.0.0.1:{self.server.port}/\n")
 
     def get(self) -> None:
         self._answer(send_body=True)

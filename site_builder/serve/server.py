@@ -40,7 +40,8 @@ from ..engine.changes import SETTINGS_KIND, ChangeSet, Watcher
 from ..content.config import load_site_config
 from ..errors import ContentError, Diagnostic, UsageError
 from ..engine.session import Session
-from .http import Response, SiteHandler, content_type, log_request
+from .http import (MAX_BODY, MAX_HEADERS, Response, SiteHandler, content_type, host_allowed, log_request,
+                   origin_allowed)
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
 from ..output.search import SearchIndexError, index_site
@@ -57,8 +58,17 @@ BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, th
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
 
-    def initialize(self, browsers: set["ReloadSocket"]) -> None:
+    def initialize(self, browsers: set["ReloadSocket"], port: int) -> None:
         self.browsers = browsers
+        self.port = port
+
+    def check_origin(self, origin: str) -> bool:
+        """Only this server's own pages (livereload itself accepts any origin)."""
+        return origin_allowed(origin, self.request.host, self.port)
+
+    def prepare(self) -> None:
+        if not host_allowed(self.request.host, self.port):
+            raise tornado.web.HTTPError(421)
 
     def on_message(self, message: Any) -> None:
         super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
@@ -145,11 +155,11 @@ class DevServer:
         assert self.session is not None and self.watcher is not None
         self.loop = IOLoop.current()
         app = tornado.web.Application([
-            (r"/livereload", ReloadSocket, {"browsers": self.browsers}),
+            (r"/livereload", ReloadSocket, {"browsers": self.browsers, "port": self.port}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, {"server": self}),
         ], log_function=log_request)
-        self.http = HTTPServer(app)
+        self.http = HTTPServer(app, max_header_size=MAX_HEADERS, max_body_size=MAX_BODY)
         self.http.add_sockets(self.sockets)
         self._shown = self._problem_keys()
         self._schedule_background()
