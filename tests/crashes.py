@@ -78,7 +78,7 @@ def kill_builds(root: Path, tries: int, seed: int, log: bool = False) -> Tally:
     for attempt in range(tries):
         target = "A" if current == "B" else "B"
         set_version(content, target)
-        delay = rng.uniform(0, duration * 1.1)
+        delay = rng.uniform(duration * 0.3, duration * 1.6)  # mostly around the end: rendering, indexing, the swap
         process = start_build(root)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)  # the builder only: its workers must follow by themselves
@@ -99,7 +99,7 @@ def kill_builds(root: Path, tries: int, seed: int, log: bool = False) -> Tally:
         else:
             tally.failures.append(f"try {attempt} (killed after {delay:.2f}s): the output is neither site")
         if log:
-            print(f"try {attempt + 1}: killed after {delay:.2f}s, {'new' if current == target else 'previous'} site", flush=True)
+            print(f"try {attempt + 1}: killed after {delay:.2f}s (a build takes {duration:.2f}s), {'new' if current == target else 'previous'} site", flush=True)
     set_version(content, "A")
     if build(root) != trees["A"]:
         tally.failures.append("the build after the kills differs from a clean one")

@@ -189,8 +189,12 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(*_describe(exc, offset)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a character position
+        line = text.count("\n", 0, max(exc.position, 0)) + 1 + offset
+        shown = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise YamlError(f"malformed YAML: the character {shown} is not allowed ({exc.reason})", line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
+        raise YamlError(f"malformed YAML: {str(exc).splitlines()[0]}", offset + 1) from None
     except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
     finally:
