@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "links", "archive", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "routes", "site"]),
-    ("output", ["feeds", "api", "search", "writer", "render"]),
+    ("output", ["feeds", "api", "sitemap", "structured", "search", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "tracking", "fingerprint", "documents", "session", "builder"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "server"]),
