@@ -60,7 +60,7 @@ def group_alive(pgid: int) -> bool:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if p.name.startswith((".output.building-", ".output.old-")))
+    return sorted(p.name for p in root.iterdir() if p.name.startswith((".output.building-", ".output.old-", ".output.lock")))
 
 
 def kill_builds(root: Path, tries: int, seed: int, log: bool = False) -> Tally:

@@ -201,10 +201,11 @@ class Project:
         path.write_bytes(document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass"))
         verdict = Verdict()
         started = time.perf_counter()
+        errors = {}
         for command in ("check", "build"):
             begun = time.perf_counter()
             try:
-                code, _, err = self.run(command)
+                code, _, err = errors[command] = self.run(command)
             except BaseException as exc:  # noqa: BLE001 - any escape is the finding
                 if isinstance(exc, KeyboardInterrupt):
                     raise
@@ -216,7 +217,8 @@ class Project:
             verdict.problems += _judge_exit(command, code, err)
         verdict.seconds = time.perf_counter() - started
         if verdict.check in (0, 1) and verdict.build in (0, 1) and verdict.check != verdict.build:
-            verdict.problems.append(f"check exits {verdict.check} but build exits {verdict.build}")
+            verdict.problems.append(f"check exits {verdict.check} but build exits {verdict.build}: "
+                                    f"{(errors['check'][2] + errors['build'][2])[-600:]}")
         if verdict.build == 0:
             verdict.problems += well_formed(self.output)
             self.good = tree_bytes(self.output)

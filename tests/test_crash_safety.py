@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.output.writer import Writer, lock_output
+from site_builder.output.writer import Writer, lock_output, unlock_output
 from tests.crashes import kill_builds
 from tests.helpers import make_site, run, tree_bytes
 
@@ -33,7 +33,7 @@ def test_the_next_build_cleans_leftovers_and_puts_back_a_site_cut_off_in_the_swa
     (tmp_path / ".output.building-x2" / "releases" / "index.html").write_text("half")
     assert run("build")[0] == 0
     assert tree_bytes(tmp_path / "output") == site
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".output.lock", "content", "output"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "output"]
 
 
 def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path: Path,
@@ -46,7 +46,7 @@ def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path:
     try:
         code, _, err = run("build", "--no-cache")
     finally:
-        os.close(holder)
+        unlock_output(tmp_path / "output", holder)
     assert code == 2
     assert err.startswith(f"error: another build (process {os.getpid()}) is writing into output right now")
     assert tree_bytes(tmp_path / "output") == before
@@ -105,6 +105,7 @@ def test_the_lock_is_an_advisory_lock_released_on_close(tmp_path: Path) -> None:
     other = os.open(tmp_path / ".output.lock", os.O_RDWR)
     with pytest.raises(BlockingIOError):
         fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    os.close(fd)
-    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    unlock_output(tmp_path / "output", fd)
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # (the old file, now removed: a new lock takes a new one)
     os.close(other)
+    assert not (tmp_path / ".output.lock").exists()

@@ -85,7 +85,7 @@ class Writer:
             recover(output)
             self.stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
         except OSError as exc:
-            os.close(self._lock)
+            unlock_output(output, self._lock)
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
     def reserve(self, file: str, source: str = "") -> Path:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
@@ -135,31 +135,57 @@ class Writer:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)  # if cut short, the next writer finishes it
         finally:
-            os.close(self._lock)
+            unlock_output(self.output, self._lock)
 
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
-        os.close(self._lock)
+        unlock_output(self.output, self._lock)
 
 
 # --- one writer at a time, and what an interrupted one leaves ----------------------------------
 
+def lock_file(output: Path) -> Path:
+    return output.parent / f".{output.name}.lock"
+
+
 def lock_output(output: Path) -> int:
-    """An exclusive lock on ``.NAME.lock`` beside the output; refused at once if another holds it."""
-    fd = os.open(output.parent / f".{output.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-    if fcntl is None:  # no advisory locks here (Windows): one build at a time is the editor's care
-        return fd
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode("ascii", "replace").strip()
-        os.close(fd)
-        who = f" (process {holder})" if holder.isdigit() else ""
-        raise UsageError(f"another build{who} is writing into {output} right now; wait for it to finish, "
-                         "or build into another folder with --output") from None
+    """An exclusive lock on ``.NAME.lock`` beside the output; refused at once if another holds it.
+
+    The file is removed when the lock is given back (``unlock_output``), so a finished build leaves
+    nothing beside the output; a lock taken on a file removed meanwhile is taken again on the new one.
+    """
+    path = lock_file(output)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is None:  # no advisory locks here (Windows): one build at a time is the editor's care
+            return fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f" (process {holder})" if holder.isdigit() else ""
+            raise UsageError(f"another build{who} is writing into {output} right now; wait for it to finish, "
+                             "or build into another folder with --output") from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed it as we opened it: lock the new one
     os.ftruncate(fd, 0)
     os.write(fd, str(os.getpid()).encode("ascii"))
     return fd
+
+
+def unlock_output(output: Path, fd: int) -> None:
+    """Give the lock back: the file first (while still held), then the lock with it."""
+    try:
+        os.unlink(lock_file(output))
+    except OSError:
+        pass
+    os.close(fd)
 
 
 def leftovers(output: Path) -> list[Path]:

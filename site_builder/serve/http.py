@@ -6,10 +6,11 @@ import ipaddress
 import logging
 import mimetypes
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import tornado.web
+from livereload.handlers import LiveReloadHandler
 
 
 @dataclass(frozen=True)
@@ -105,3 +106,31 @@ class SiteHandler(tornado.web.RequestHandler):
             self.write(response.body)
         else:
             self.set_header("Content-Length", str(len(response.body)))
+
+
+# --- livereload ---------------------------------------------------------------------------------
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
+
+    def initialize(self, browsers: set["ReloadSocket"], port: int) -> None:
+        self.browsers = browsers
+        self.port = port
+
+    def check_origin(self, origin: str) -> bool:
+        """Only this server's own pages (livereload itself accepts any origin)."""
+        return origin_allowed(origin, self.request.host, self.port)
+
+    def prepare(self) -> None:
+        if not host_allowed(self.request.host, self.port):
+            raise tornado.web.HTTPError(421)
+
+    def on_message(self, message: Any) -> None:
+        super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
+        if self in LiveReloadHandler.waiters:
+            LiveReloadHandler.waiters.discard(self)
+            self.browsers.add(self)
+
+    def on_close(self) -> None:
+        self.browsers.discard(self)
+        LiveReloadHandler.waiters.discard(self)

@@ -30,7 +30,7 @@ from typing import Any, Iterator, Optional, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 import tornado.web
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.handlers import LiveReloadJSHandler
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
@@ -40,8 +40,7 @@ from ..engine.changes import SETTINGS_KIND, ChangeSet, Watcher
 from ..content.config import load_site_config
 from ..errors import ContentError, Diagnostic, UsageError
 from ..engine.session import Session
-from .http import (MAX_BODY, MAX_HEADERS, Response, SiteHandler, content_type, host_allowed, log_request,
-                   origin_allowed)
+from .http import MAX_BODY, MAX_HEADERS, ReloadSocket, Response, SiteHandler, content_type, log_request
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
 from ..output.search import SearchIndexError, index_site
@@ -52,34 +51,6 @@ from ..output.writer import Writer, check_output_folder
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
 SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
 BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
-
-
-# --- livereload ---------------------------------------------------------------------------------
-
-class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
-    """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
-
-    def initialize(self, browsers: set["ReloadSocket"], port: int) -> None:
-        self.browsers = browsers
-        self.port = port
-
-    def check_origin(self, origin: str) -> bool:
-        """Only this server's own pages (livereload itself accepts any origin)."""
-        return origin_allowed(origin, self.request.host, self.port)
-
-    def prepare(self) -> None:
-        if not host_allowed(self.request.host, self.port):
-            raise tornado.web.HTTPError(421)
-
-    def on_message(self, message: Any) -> None:
-        super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
-        if self in LiveReloadHandler.waiters:
-            LiveReloadHandler.waiters.discard(self)
-            self.browsers.add(self)
-
-    def on_close(self) -> None:
-        self.browsers.discard(self)
-        LiveReloadHandler.waiters.discard(self)
 
 
 class DevServer:
