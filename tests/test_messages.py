@@ -169,7 +169,7 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "future-date": {"releases/2041/2041-03-01-x.md": "---\ntitle: X\ndate: 2041-03-01\n---\nX.\n"},
     "lonely-translation": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\ntranslation_key: warsaw-2011\n---\nX.\n"},
     "unused-topic": {"topics.yaml": "cooperation:\n  title: C\nland-rights:\n  title: Land rights\n"},
-    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, ar]")},
+    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, de]")},
 }
 
 
