@@ -6,7 +6,8 @@ They run on an archive that passed every integrity rule:
 - a release dated in the future ("scheduled"): ``build`` publishes it anyway, so a typo such as
   2041 would go live; only ``check`` reads the clock, and only to warn;
 - a ``translation_key`` no other file shares (likely a typo in the key);
-- a topic of topics.yaml that no release uses.
+- a topic of topics.yaml that no release uses;
+- what readers would see broken (see ``lint_text``) and what loading noted (see ``Archive.warnings``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import ContentError, Diagnostic, did_you_mean
+from .lint_text import Addresses, reader_warnings
 from .model import Archive, Mechanism, Meeting, Page, Release
 from .read import parse_markdown_file
 
@@ -28,9 +30,15 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"
 _URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")  # link targets: not part of the text
 
 
-def find_warnings(archive: Archive, content: Path, today: Optional[dt.date]) -> list[Diagnostic]:
-    """Every warning of the archive, sorted; ``today`` None leaves out the date check."""
-    problems = unlisted_mechanisms(archive, content)
+def find_warnings(archive: Archive, content: Path, today: Optional[dt.date],
+                  addresses: Optional[Addresses] = None) -> list[Diagnostic]:
+    """Every warning of the archive, sorted; ``today`` None leaves out the date check.
+
+    Also what loading noted (HTML the sanitiser removes, embeds shown as links) and what readers
+    would see broken (lint_text); ``addresses`` (from the plan) adds broken links and case collisions.
+    """
+    problems = list(archive.warnings) + reader_warnings(archive, addresses)
+    problems += unlisted_mechanisms(archive, content)
     if today is not None:
         problems += scheduled(archive.releases, today)
     problems += lonely_translation_keys([*archive.releases, *archive.pages])
