@@ -143,6 +143,10 @@ class MarkdownRenderer:
             engine.reset()
             return Rendered("", error="the text is nested too deeply for the Markdown renderer",
                             error_hint="flatten deeply nested lists, quotes, emphasis or brackets")
+        except Exception as exc:  # a bug of an extension on odd input: one file's error, never a traceback
+            engine.reset()
+            return Rendered("", error=f"the Markdown renderer failed on this text ({type(exc).__name__}: {exc})",
+                            error_hint="simplify the text around unusual markup, and report the message")
         notes = list(dialect.notebook.notes)
         html = shift_headings(embeds_to_links(html, lang, notes))
         notes += removals(html, text)
