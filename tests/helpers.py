@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from site_builder.cli import main
+from site_builder.content.archive import load_archive
+from site_builder.options import Options
+from site_builder.plan.site import Site, plan_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -66,3 +69,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file of a folder by relative path: to compare two builds byte for byte."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def planned(root: Path, files: Optional[Mapping[str, Optional[str]]] = None) -> Site:
+    """The plan (views, URLs, routes) of a small archive written under ``root``: no rendering."""
+    options = Options(content=make_site(root, files), jobs=1)
+    return plan_site(load_archive(options), options)
