@@ -27,7 +27,7 @@ check: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## Regenerate the golden output tree of tests/fixtures/golden-site (review the diff!).
+## Regenerate tests/fixtures/golden, the fixture archive built without its search index (review the diff!).
 golden: $(STAMP)
 	$(PY) -m tests.golden regenerate
 

@@ -43,7 +43,7 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     archive = load_archive(options)
     theme = load_theme(options)
     site = plan_site(archive, options, theme)
-    return sorted(find_warnings(archive, options.content, today or dt.date.today(), addresses(site))
+    return sorted(find_warnings(archive, today or dt.date.today(), addresses(site))
                   + untranslated_warnings(theme[0], archive.config.languages))
 
 

@@ -66,7 +66,7 @@ class DevServer:
         self.out = out
         self.quiet, self.interval = quiet, interval
         self.freeze_heap = freeze_heap  # the command line: one server per process, for hours
-        self.page_warnings = PageWarnings(options.content)
+        self.page_warnings = PageWarnings()
         self.browsers: set[ReloadSocket] = set()
         self.sockets: list[socket.socket] = []
         self.session: Optional[Session] = None
