@@ -83,6 +83,7 @@ class Engine:
         self.digester = Digester()
         self._templates: dict[str, bytes] = {}
         self._plan = b""
+        self._output = str(options.output)
 
     def load(self) -> Archive:
         """The checked archive, each document from the cache when its inputs are unchanged."""
@@ -110,7 +111,7 @@ class Engine:
                 continue
             digest = digests[file] = self.digester.of(route) if answers is not None else b""
             if answers is not None and record is not None and self._unchanged(file, record, digest, answers, table):
-                writer.link(file, self.options.output / file, route.source)
+                writer.link(file, Path(self._previous_file(file)), route.source)
                 outcome.records[file], outcome.linked = record, outcome.linked + 1
             else:
                 writer.reserve(file, route.source)
@@ -136,6 +137,10 @@ class Engine:
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search})
+
+    def _previous_file(self, file: str) -> str:
+        """Where ``file`` is in the previous output (a string: tens of thousands per build)."""
+        return os.path.join(self._output, file)
 
     def _index_key(self) -> bytes:
         return digest_bytes(b"output", str(self.options.output.resolve()).encode())
@@ -168,7 +173,7 @@ class Engine:
             return False
         if any(self._template(name) != digest for name, digest in record.templates):
             return False
-        if not _same_file(self.options.output / file, record):
+        if not _same_file(self._previous_file(file), record):
             return False
         try:
             now = b"".join(answers.digest(table[q]) for q in record.questions)
@@ -265,9 +270,9 @@ class Engine:
         outcome.search = digest_bytes(b"search", *(f.encode() + d for f, d in pages)) if self.store is not None else b""
         old = [(f, r) for f, r in previous.items() if f.startswith(SUBDIR + "/")]
         if index is not None and index.get("search") == outcome.search and old \
-                and all(_same_file(self.options.output / f, r) for f, r in old):
+                and all(_same_file(self._previous_file(f), r) for f, r in old):
             for file, record in old:
-                writer.link(file, self.options.output / file, "the search index")
+                writer.link(file, Path(self._previous_file(file)), "the search index")
                 outcome.records[file] = record
             return
         files = index_site(writer.stage)
@@ -284,14 +289,14 @@ def _differs(old: Optional[Record], new: Record) -> bool:
     return old is None or old.digest != new.digest
 
 
-def _same_file(path: Path, record: Record) -> bool:
+def _same_file(path: str | Path, record: Record) -> bool:
     """The file in the previous output is the one the cache describes.
 
     Same size, mtime and inode: it is. Otherwise (an output folder restored by CI, copied, touched)
     its bytes are read and compared with the recorded digest, when there is one.
     """
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return False
     if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode):
@@ -304,7 +309,7 @@ def _same_file(path: Path, record: Record) -> bool:
         return False
 
 
-def file_digest(path: Path) -> bytes:
+def file_digest(path: str | Path) -> bytes:
     """The same digest as ``Written.digest``: BLAKE2b-128 of the bytes."""
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()

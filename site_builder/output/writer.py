@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Optional
 
 from ..errors import ToolError, UsageError
@@ -59,7 +59,16 @@ def read_manifest(folder: Path) -> Optional[set[str]]:
 
 
 def _present_files(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+    """Every file (or link) under ``folder``, relative, with forward slashes (os.walk: tens of
+    thousands of files are listed without making a Path object for each)."""
+    found: set[str] = set()
+    root = str(folder)
+    for current, folders, files in os.walk(root):
+        prefix = os.path.relpath(current, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        found.update(prefix + name for name in files)
+        found.update(prefix + name for name in folders if os.path.islink(os.path.join(current, name)))
+    return found
 
 
 class Writer:
@@ -75,7 +84,7 @@ class Writer:
     def __init__(self, output: Path):
         self.output = output
         self.sources: dict[str, str] = {}
-        self._folders: set[Path] = set()  # made in the stage already
+        self._folders: set[str] = set()  # made in the stage already
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_output(output)
@@ -87,21 +96,23 @@ class Writer:
         except OSError as exc:
             unlock_output(output, self._lock)
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
+
     def reserve(self, file: str, source: str = "") -> Path:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
-        posix = PurePosixPath(file)
-        if posix.is_absolute() or ".." in posix.parts or not posix.parts:
+        parts = [part for part in file.split("/") if part not in ("", ".")]
+        if file.startswith("/") or ".." in parts or not parts:
             raise ToolError(f"refusing to write outside the output folder: {file}")
         if file in self.sources:
             raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
-        return self.stage.joinpath(*posix.parts)
+        return Path(os.path.join(self.stage, *parts))
 
     def _target(self, file: str, source: str) -> Path:
         target = self.reserve(file, source)
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+        folder = os.path.dirname(target)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return target
 
     def write(self, file: str, data: bytes, source: str = "") -> None:
