@@ -47,6 +47,18 @@ def copy_fixture(root: Path, source: Path = FIXTURE_SITE) -> Path:
     return content
 
 
+def arabic_archive(root: Path) -> Path:
+    """The fixture archive plus Arabic: one more language in site.yaml, and the Arabic releases of
+    tests/fixtures/arabic (a translation of a fixture release and one release of its own)."""
+    content = copy_fixture(root)
+    shutil.copytree(FIXTURES / "arabic" / "releases", content / "releases", dirs_exist_ok=True)
+    settings = content / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "languages: [en, fr, es]" in text
+    settings.write_text(text.replace("languages: [en, fr, es]", "languages: [en, fr, es, ar]"), encoding="utf-8")
+    return content
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     """Call the command line in-process; return (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
