@@ -51,8 +51,14 @@ class Digester:
                 self._feed(hasher, item)
         elif kind is int:
             hasher.update(b"i" + str(value).encode() + b";")
+        elif value is None or kind is bool:
+            hasher.update(b"c" + repr(value).encode())
         else:
-            self._other(hasher, value)
+            known = self._memo.get(id(value))  # a document or route seen before: no field walk
+            if known is not None and known[0] is value:
+                hasher.update(b"o" + known[1])
+            else:
+                self._other(hasher, value)
 
     def _other(self, hasher: Any, value: Any) -> None:
         update = hasher.update
