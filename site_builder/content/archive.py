@@ -17,12 +17,11 @@ from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .config import load_site_config, load_topics
-from .discover import SourceFile, discover
+from .discover import DOCUMENT_KINDS, SourceFile, discover
 from .links import check_links
 from .load import Loaded, Loader
 from .model import Archive, Mechanism, Meeting, Page, Release, SiteConfig, StaticFile, Topic
 
-DOCUMENT_KINDS = ("release", "meeting", "mechanism", "page")
 LoadResult = tuple[Optional[Loaded], list[Diagnostic]]
 
 

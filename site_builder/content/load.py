@@ -81,7 +81,7 @@ class Loader:
             return None, problems
         body_html = self._body(parsed, self.config.default_language, source, problems)
         return Meeting(**values, source=source.rel, body_html=body_html, body_text=html_to_text(body_html),
-                       lines=parsed.lines), problems
+                       body_markdown=parsed.body, body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _mechanism(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Mechanism], list[Diagnostic]]:
         values, problems = schema.validate(parsed.meta, parsed.lines, Mechanism, source.rel, "front matter")

@@ -175,6 +175,8 @@ class Meeting:
     source: str
     body_html: str = ""
     body_text: str = ""
+    body_markdown: str = field(default="", repr=False, compare=False)
+    body_line: int = 1
     lines: LineMap = field(default=NO_LINES, repr=False, compare=False)
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..content.discover import FOLDERS, SETTINGS, _is_ignored
+from ..content import discover
 
 Stamp = tuple[int, int]  # (mtime_ns, size), as discover.SourceFile.stamp
 
@@ -39,15 +39,13 @@ class Change:
 
 
 def classify(root: str, rel: str) -> str:
-    """The kind of a changed file from its place, as ``discover.classify`` sorts content files."""
+    """The kind of a changed file: how it is rebuilt follows from what ``discover.classify`` says it holds."""
     if root == "templates":
         return TEMPLATE_KIND
-    if rel in SETTINGS:
+    kind = discover.classify(rel)
+    if kind == "settings":
         return SETTINGS_KIND
-    parts = rel.split("/")
-    if len(parts) > 1 and parts[0] in FOLDERS and rel.endswith(".md") and (parts[0] == "releases" or len(parts) == 2):
-        return DOCUMENT_KIND
-    return FILE_KIND
+    return DOCUMENT_KIND if kind in discover.DOCUMENT_KINDS else FILE_KIND
 
 
 @dataclass(frozen=True)
@@ -84,7 +82,7 @@ def scan(root: Path) -> dict[str, Stamp]:
         except OSError:  # removed while we looked: the next scan sees it gone
             return
         for entry in entries:
-            if _is_ignored(entry.name):
+            if discover.is_ignored(entry.name):
                 continue
             rel = prefix + entry.name
             try:
