@@ -17,8 +17,11 @@ from .errors import Diagnostic
 from .options import Options
 from .output.render import Renderer, render_all
 from .output.search import index_site
-from .output.writer import Writer, check_output_folder
+from .output.writer import Writer, check_output_folder, read_manifest, read_manifest_note
 from .plan.site import plan_site
+
+
+SEARCH_NOTE = "search_inputs"  # the manifest entry holding the digest of the search index's inputs
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,11 @@ def build(options: Options, cache: Optional[LoadCache] = None) -> BuildResult:
             if route.kind == "copy":
                 writer.copy(route.output_file, route.file, route.source)
         if options.search:
-            writer.adopt(index_site(writer.stage), "the search index")
+            search = index_site(writer.stage, [r.output_file for r in site.routes if r.kind == "page"],
+                                options.output, read_manifest_note(options.output, SEARCH_NOTE),
+                                read_manifest(options.output) or ())
+            writer.adopt(search.files, "the search index")
+            writer.notes[SEARCH_NOTE] = search.digest
         writer.commit()
     except BaseException:
         writer.abort()

@@ -50,6 +50,15 @@ def read_manifest(folder: Path) -> Optional[set[str]]:
         return None
 
 
+def read_manifest_note(folder: Path, key: str) -> Optional[str]:
+    """A note the last build left in its manifest (e.g. the search index's input digest), if any."""
+    try:
+        value = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get(key)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
 def _present_files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
 
@@ -62,6 +71,7 @@ class Writer:
         output.parent.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
         self.sources: dict[str, str] = {}
+        self.notes: dict[str, str] = {}  # extra manifest entries, for the next build (never content)
 
     def _target(self, file: str, source: str) -> Path:
         posix = PurePosixPath(file)
@@ -89,7 +99,7 @@ class Writer:
 
     def commit(self) -> None:
         """Swap the finished site in; the old one is removed only after the new one is in place."""
-        manifest = {"files": sorted(self.sources), "generator": "site_builder"}
+        manifest: dict[str, object] = {**self.notes, "files": sorted(self.sources), "generator": "site_builder"}
         (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.chmod(self.stage, 0o755)  # mkdtemp makes 0700; a published site must be readable
         old: Optional[Path] = None

@@ -43,7 +43,7 @@ from ..engine.session import Session
 from .http import Response, SiteHandler, content_type, log_request
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
-from ..output.search import SearchIndexError, index_site
+from ..output.search import SearchIndexError, index_site, search_inputs
 from ..plan.urls import Urls
 from ..output.writer import Writer, check_output_folder
 
@@ -289,10 +289,10 @@ class DevServer:
             try:
                 with tempfile.TemporaryDirectory(prefix="serve-search-") as tmp:
                     folder = Path(tmp)
-                    for file, data in pages.items():
+                    for file, data in search_inputs(pages.items()):  # only what Pagefind reads
                         (folder / file).parent.mkdir(parents=True, exist_ok=True)
                         (folder / file).write_bytes(data)
-                    files = {file: (folder / file).read_bytes() for file in index_site(folder)}
+                    files = {file: (folder / file).read_bytes() for file in index_site(folder).files}
             except SearchIndexError as exc:
                 self._say(f"search is off in this preview: {exc}")
             except Exception:  # noqa: BLE001 - the preview works without search
