@@ -1,4 +1,4 @@
-"""The command line of SPEC.md: argv in, exit code out (0 ok, 1 content errors, 2 bad usage)."""
+"""The command line of SPEC.md: argv in, exit code out (0 ok, 1 content errors, 2 bad usage, 3 a tool failed)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
-from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, UsageError
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, ContentError, Diagnostic, SiteBuilderError, UsageError
 from . import scaffold
 from .options import Options
 from .pipeline import build, check
-from .output.search import SearchIndexError
 
 COMMANDS = ("build", "check", "serve", "new")
 
@@ -49,6 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
     p_build.add_argument("--base-url", help="override base_url of site.yaml (e.g. for a preview)")
     p_build.add_argument("--drafts", action="store_true", help="include releases and pages marked draft: true")
     p_build.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)")
+    _cache(p_build)
 
     p_check = commands.add_parser("check", help="validate only, and warn about likely mistakes")
     _content(p_check)
@@ -65,6 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
                          help="show drafts, marked as drafts (the default); --no-drafts shows what build publishes")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     p_serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    _cache(p_serve)
 
     p_new = commands.add_parser("new", help="scaffold a release, meeting or mechanism file",
                                 description="Write a new file with valid front matter and print its path; "
@@ -84,6 +85,18 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _content(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=Path("content"), help="the archive folder (default: content)")
+
+
+DEFAULT_CACHE = Path(".cache")
+
+
+def _cache(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, metavar="DIR",
+                       help="keep parsed files and what each page read here, to rebuild only what changed "
+                            "(default: .cache in the current folder)")
+    group.add_argument("--no-cache", dest="cache_dir", action="store_const", const=None,
+                       help="build everything from scratch, reading and writing no cache")
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], stream: TextIO, content: Path = Path("content")) -> None:
@@ -114,20 +127,23 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
             return _serve(args, stdout)
         print(f"error: '{args.command}' is not available yet", file=stderr)
         return EXIT_USAGE
-    except (UsageError, SearchIndexError) as exc:
-        print(f"error: {exc}", file=stderr)
-        return EXIT_USAGE
     except ContentError as exc:
         print_diagnostics(exc.diagnostics, stderr, args.content)
         errors = sum(1 for d in exc.diagnostics if d.is_error)
         print(f"{errors} error{'s' if errors != 1 else ''}: nothing was written", file=stderr)
-        return EXIT_CONTENT
+        return exc.exit_code
+    except SiteBuilderError as exc:  # bad usage, or a tool that failed: one line, its own exit code
+        print(f"error: {exc}", file=stderr)
+        return exc.exit_code
 
 
 def _build(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
-    options = Options(content=args.content, output=args.output, base_url=args.base_url, drafts=args.drafts, jobs=args.jobs)
+    options = Options(content=args.content, output=args.output, base_url=args.base_url, drafts=args.drafts,
+                      jobs=args.jobs, cache_dir=args.cache_dir)
     result = build(options)
+    for notice in result.notices:
+        print(notice, file=stderr)
     print_diagnostics(result.warnings, stderr, args.content)
     print(f"built {result.files} files into {args.output} in {time.perf_counter() - started:.2f}s", file=stdout)
     return EXIT_OK
@@ -167,6 +183,6 @@ def _new(args: argparse.Namespace, stdout: TextIO) -> int:
 def _serve(args: argparse.Namespace, stdout: TextIO) -> int:
     from .serve.server import DevServer  # tornado and livereload are needed by serve only
 
-    options = Options(content=args.content, drafts=args.drafts)
+    options = Options(content=args.content, drafts=args.drafts, cache_dir=args.cache_dir)
     DevServer(options, args.host, args.port, mirror=args.output, out=stdout, freeze_heap=True).serve_forever()
     return EXIT_OK

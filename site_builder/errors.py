@@ -6,14 +6,16 @@ command line formats them as ``path:line: error: message (hint)``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import posixpath
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import ClassVar, Iterable
 
 EXIT_OK = 0
-EXIT_CONTENT = 1
-EXIT_USAGE = 2
+EXIT_CONTENT = 1  # the content has errors (or warnings, with check --strict)
+EXIT_USAGE = 2  # a bad command line, or an output folder the builder refuses to replace
+EXIT_TOOL = 3  # a tool the build needs is missing or failed (the search indexer), or the writer refused a file
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +26,7 @@ class Diagnostic:
     line: int
     message: str
     hint: str = ""
+    pages: tuple[str, ...] = ()  # the pages being rendered when a template failed, sorted ("/releases/2010/x/")
     severity: str = field(default="error", compare=False)
     code: str = field(default="", compare=False)
 
@@ -33,8 +36,17 @@ class Diagnostic:
         ``path`` is relative to the content folder; ``content`` (as given on the command line) is
         put in front so the path can be opened from where the command ran.
         """
-        text = f"{self.shown_path(content)}:{self.line}: {self.severity}: {self.message}"
+        text = f"{self.shown_path(content)}:{self.line}: {self.severity}: {self.text}"
         return f"{text} ({self.hint})" if self.hint else text
+
+    @property
+    def text(self) -> str:
+        """The message with the pages it was met on: ``... (while rendering /x/ and 2 other pages)``."""
+        if not self.pages:
+            return self.message
+        others = len(self.pages) - 1
+        more = f" and {others} other page{'s' if others > 1 else ''}" if others else ""
+        return f"{self.message} (while rendering {self.pages[0]}{more})"
 
     def shown_path(self, content: str = "") -> str:
         if not content or self.path.startswith(("templates/", "--")) or self.code == "template-error":
@@ -46,16 +58,42 @@ class Diagnostic:
         return self.severity == "error"
 
 
-class ContentError(Exception):
+def grouped(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """One mistake met on many pages (a template line) reported once, with every page it broke."""
+    pages: dict[Diagnostic, set[str]] = {}
+    for diagnostic in diagnostics:
+        pages.setdefault(dataclasses.replace(diagnostic, pages=()), set()).update(diagnostic.pages)
+    return sorted(dataclasses.replace(place, pages=tuple(sorted(found))) for place, found in pages.items())
+
+
+class SiteBuilderError(Exception):
+    """What stops a command; the command line prints it and exits with its ``exit_code``."""
+
+    exit_code: ClassVar[int]
+
+
+class ContentError(SiteBuilderError):
     """Raised by a stage that cannot go on; carries every diagnostic found so far."""
+
+    exit_code = EXIT_CONTENT
 
     def __init__(self, diagnostics: Iterable[Diagnostic]):
         self.diagnostics = sorted(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
-class UsageError(Exception):
-    """A bad command line or a refused output folder: exit code 2, not a content problem."""
+class UsageError(SiteBuilderError):
+    """A bad command line or a refused output folder: not a content problem."""
+
+    exit_code = EXIT_USAGE
+
+
+class ToolError(SiteBuilderError):
+    """The build could not finish for a reason that is neither the content nor the command line:
+    the search indexer is missing or failed (a broken installation), or the writer refused a file
+    (two outputs at one path, or a path outside the output folder: a bug). Nothing was written."""
+
+    exit_code = EXIT_TOOL
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:

@@ -20,3 +20,4 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     templates: Path = TEMPLATES
     search: bool = True  # build the Pagefind index (the dev server may skip it for speed)
+    cache_dir: Optional[Path] = None  # the build cache (None: no cache; the command line's default is .cache)

@@ -1,7 +1,8 @@
 """The whole pipeline in one readable place: ``build()`` and ``check()``.
 
 discover -> load (parse + validate) -> link -> derive views -> routes -> render -> write.
-``check`` is the same pipeline stopped before rendering.
+``check`` is the same pipeline stopped before rendering. ``build`` goes through the engine, which
+takes from its cache what cannot have changed (``options.cache_dir``; none: everything is made).
 """
 
 from __future__ import annotations
@@ -11,23 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .content.archive import LoadCache, load_archive
+from .content.archive import load_archive
 from .content.lint import find_warnings
+from .engine.builder import Engine
 from .errors import Diagnostic
 from .options import Options
-from .output.render import Renderer, render_all
-from .output.search import index_site
-from .output.writer import Writer, check_output_folder, read_manifest, read_manifest_note
+from .output.writer import Writer, check_output_folder
 from .plan.site import plan_site
-
-
-SEARCH_NOTE = "search_inputs"  # the manifest entry holding the digest of the search index's inputs
 
 
 @dataclass(frozen=True)
 class BuildResult:
     files: int
     warnings: tuple[Diagnostic, ...] = ()
+    notices: tuple[str, ...] = ()  # about the cache: damaged, from another version, not ours
+    changed: tuple[str, ...] = ()  # output files new or different since the previous build
+    removed: tuple[str, ...] = ()  # output files of the previous build that are gone
+    rendered: int = 0  # files rendered (the others were linked from the previous output)
+    searched: bool = False  # the search index was made again (a page it reads changed)
 
 
 def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]:
@@ -41,27 +43,20 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     return find_warnings(archive, options.content, today or dt.date.today())
 
 
-def build(options: Options, cache: Optional[LoadCache] = None) -> BuildResult:
+def build(options: Options) -> BuildResult:
     """Validate, render and write the whole site; ``options.output`` changes only if all went well."""
     check_output_folder(options.output, options.content, Path.cwd())
-    archive = load_archive(options, cache)
+    notices: list[str] = []
+    engine = Engine(options, notices)
+    archive = engine.load()
     site = plan_site(archive, options)
-    rendered = render_all(Renderer(site, options.templates), options.jobs)
     writer = Writer(options.output)
     try:
-        for file, data in sorted(rendered):
-            writer.write(file, data)
-        for route in site.routes:
-            if route.kind == "copy":
-                writer.copy(route.output_file, route.file, route.source)
-        if options.search:
-            search = index_site(writer.stage, [r.output_file for r in site.routes if r.kind == "page"],
-                                options.output, read_manifest_note(options.output, SEARCH_NOTE),
-                                read_manifest(options.output) or ())
-            writer.adopt(search.files, "the search index")
-            writer.notes[SEARCH_NOTE] = search.digest
+        outcome = engine.write(site, writer)
         writer.commit()
     except BaseException:
         writer.abort()
         raise
-    return BuildResult(files=len(writer.sources))
+    engine.remember(outcome)
+    return BuildResult(files=len(writer.sources), notices=tuple(notices), changed=outcome.changed,
+                       removed=outcome.removed, rendered=outcome.rendered, searched=outcome.searched)

@@ -108,7 +108,7 @@ def test_failed_build_leaves_previous_output_untouched(site: Path) -> None:
     (site / "content" / "meetings" / "7.md").write_text('---\nnumber: "7"\nstart: "2017-13"\n---\n')
     assert run("build")[0] == 1
     assert tree_bytes(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == ["content", "output"]  # no staging folder left
+    assert sorted(p.name for p in site.iterdir()) == [".cache", "content", "output"]  # no staging folder left
 
 
 def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_path: Path) -> None:
@@ -123,8 +123,20 @@ def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_p
         build(Options(templates=templates, jobs=1))
     [problem] = caught.value.diagnostics
     assert problem.path == "templates/topic.html" and problem.line == 2
-    assert "nonexistent" in problem.message and "(while rendering /es/topics/cooperation/ and 8 other pages)" in problem.message
+    assert "nonexistent" in problem.message and "while rendering" not in problem.message
+    assert len(problem.pages) == 9 and problem.pages[0] == "/es/topics/cooperation/"
+    assert problem.text.endswith("(while rendering /es/topics/cooperation/ and 8 other pages)")
     assert not (site / "output").exists()
+
+
+def test_a_missing_search_tool_exits_3_and_writes_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not bad usage (2) nor bad content (1): the installation is broken; the previous site stays."""
+    assert run("build")[0] == 0
+    before = tree_bytes(site / "output")
+    monkeypatch.setattr(sys, "executable", str(site / "no-python-here"))  # how search runs Pagefind
+    code, _, err = run("build")
+    assert code == 3 and err.startswith("error: could not run Pagefind")
+    assert tree_bytes(site / "output") == before
 
 
 def test_rebuild_replaces_only_what_it_created(site: Path) -> None:
@@ -158,9 +170,9 @@ def test_refuses_to_delete_files_added_to_its_output(site: Path) -> None:
 
 
 def test_nothing_is_written_outside_the_output_folder(site: Path) -> None:
-    before = {p for p in site.rglob("*") if "output" not in p.parts}
+    before = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
     run("build")
-    after = {p for p in site.rglob("*") if "output" not in p.parts}
+    after = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
     assert after == before
 
 

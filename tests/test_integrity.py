@@ -47,7 +47,7 @@ def test_build_refuses_and_writes_nothing(rule: str, tmp_path: Path, monkeypatch
     assert code == 1
     assert err.splitlines()[:-1] == expected
     assert not (tmp_path / "output").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["content"]  # no staging folder left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content"]  # no staging folder left behind
 
 
 def test_symlink_leading_outside_content_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 (a) every ``Diagnostic(...)`` in site_builder/ has a literal ``code=`` that the catalogue explains;
 (b) docs/editing.md holds the section generated from the catalogue, up to date, so it names every
-code with its fix; and every front-matter field of the schema tables is documented in the guide.
+code with its fix; and its tables of fields are generated from the fields the model declares.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from site_builder import guide
 from site_builder.content import schema
+from site_builder.content.model import Mechanism, Meeting, Page, Release, SiteConfig
 from site_builder.errors import ContentError
 from site_builder.messages import CATALOGUE, END, START, markdown, update
 from site_builder.options import Options, TEMPLATES
@@ -101,22 +103,32 @@ def section(text: str, heading: str) -> str:
     return rest[: match.start()] if match else rest
 
 
-@pytest.mark.parametrize("heading, fields", [
-    ("## A release", schema.RELEASE),
-    ("## A meeting", schema.MEETING),
-    ("## A mechanism", schema.MECHANISM),
-    ("## A free page", schema.PAGE),
-    ("## Site settings", schema.SITE),
+def test_guide_tables_are_generated_from_the_declared_fields() -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    assert guide.update(text) == text, f"run: {guide.COMMAND}"
+
+
+@pytest.mark.parametrize("heading, model", [
+    ("## A release", Release), ("## A meeting", Meeting), ("## A mechanism", Mechanism),
+    ("## A free page", Page), ("## Site settings", SiteConfig),
 ])
-def test_guide_documents_every_field(heading: str, fields: tuple[schema.Field, ...]) -> None:
-    """Each field of the schema table appears in the guide's table for that content type, with an example."""
+def test_guide_documents_every_field(heading: str, model: type) -> None:
+    """Each declared field has a row, with its meaning and an example, in the table of its section."""
     part = section(GUIDE.read_text(encoding="utf-8"), heading)
-    for rule in fields:
-        rows = [line for line in part.splitlines() if line.startswith(f"| `{rule.name}` |")]
-        assert rows, f"{heading}: field {rule.name} is not documented"
+    declared = schema.fields_of(model)
+    assert declared
+    for field in declared:
+        rows = [line for line in part.splitlines() if line.startswith(f"| `{field.rule.key}` |")]
+        assert rows, f"{heading}: field {field.rule.key} is not documented"
         cells = [c.strip() for c in rows[0].strip("|").split("|")]
-        assert cells[1] == ("yes" if rule.required else "no"), f"{heading}: {rule.name} required?"
-        assert "`" in cells[-1], f"{heading}: {rule.name} has no example"
+        assert cells[1] == ("yes" if field.rule.required else "no"), f"{heading}: {field.rule.key} required?"
+        assert cells[2] and cells[3].startswith(f"`{field.rule.key}:"), f"{heading}: {field.rule.key} has no example"
+
+
+def test_every_declared_field_has_a_meaning_and_an_example() -> None:
+    for model in guide.TABLES.values():
+        for field in schema.fields_of(model):
+            assert field.rule.meaning and field.rule.example.startswith(f"{field.rule.key}:"), field
 
 
 # --- each example of the catalogue is what the builder prints -------------------------------------

@@ -1,5 +1,4 @@
-"""The search index: built from the release bodies only, identical to Pagefind over the whole site,
-and reused (Pagefind not run) when no indexed page changed."""
+"""The search index: built from the release bodies only, identical to Pagefind over the whole site."""
 
 from __future__ import annotations
 
@@ -9,13 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from site_builder.options import Options
 from site_builder.output import search
 from site_builder.output.search import SUBDIR, UNUSED, index_site, search_input
-from site_builder.output.writer import MANIFEST
-from site_builder.pipeline import SEARCH_NOTE, build
+from site_builder.pipeline import build
 from tests.helpers import copy_fixture, make_site, tree_bytes
 
 
@@ -50,51 +46,12 @@ def test_index_equals_pagefind_over_the_whole_site(tmp_path: Path) -> None:
     entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), ensure_ascii=False, sort_keys=True,
                                 separators=(",", ":")), encoding="utf-8")
     made = index_site(site)
-    assert not made.reused and made.files == sorted(f"{SUBDIR}/{name}" for name in _index_bytes(site))
+    assert made == sorted(f"{SUBDIR}/{name}" for name in _index_bytes(site))
     assert _index_bytes(site) == _index_bytes(whole)
     assert not (site / search.SCRATCH).exists()
     pages = json.loads((site / SUBDIR / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     releases = [p for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
     assert sum(lang["page_count"] for lang in pages.values()) == len(releases) > 0
-
-
-def _no_pagefind(site: Path, target: Path) -> None:
-    raise AssertionError("Pagefind ran although no indexed page changed")
-
-
-def test_unchanged_releases_reuse_the_previous_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    content = copy_fixture(tmp_path)
-    output = tmp_path / "output"
-    build(Options(content=content, output=output, jobs=1))
-    first = tree_bytes(output)
-    digest = json.loads((output / MANIFEST).read_text(encoding="utf-8"))[SEARCH_NOTE]
-
-    monkeypatch.setattr(search, "_run_pagefind", _no_pagefind)
-    build(Options(content=content, output=output, jobs=1))  # nothing changed
-    assert tree_bytes(output) == first
-    about = next(p for p in (content / "pages").rglob("*.md") if "draft: true" not in p.read_text(encoding="utf-8"))
-    about.write_text(about.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
-    build(Options(content=content, output=output, jobs=1))  # a page that search does not show
-    assert tree_bytes(output)[f"{SUBDIR}/pagefind-entry.json"] == first[f"{SUBDIR}/pagefind-entry.json"]
-
-    monkeypatch.undo()
-    release = sorted((content / "releases").rglob("*.md"))[0]
-    release.write_text(release.read_text(encoding="utf-8") + "\nZanzibarian quokkas.\n", encoding="utf-8")
-    build(Options(content=content, output=output, jobs=1))
-    assert json.loads((output / MANIFEST).read_text(encoding="utf-8"))[SEARCH_NOTE] != digest
-    clean = tmp_path / "clean"
-    build(Options(content=content, output=clean, jobs=1))
-    assert tree_bytes(output) == tree_bytes(clean)  # the index made again is the one a clean build makes
-
-
-def test_a_damaged_previous_index_is_made_again(tmp_path: Path) -> None:
-    content = copy_fixture(tmp_path)
-    output = tmp_path / "output"
-    build(Options(content=content, output=output, jobs=1))
-    first = tree_bytes(output)
-    (output / SUBDIR / "pagefind.js").unlink()
-    build(Options(content=content, output=output, jobs=1))
-    assert tree_bytes(output) == first
 
 
 def test_an_archive_without_releases_still_gets_an_index(tmp_path: Path) -> None:

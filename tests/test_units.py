@@ -9,9 +9,10 @@ import pytest
 
 from site_builder.content import dates
 from site_builder.content import schema
+from site_builder.content.model import Meeting, Release
 from site_builder.content.config import load_site_config
 from site_builder.content.discover import classify, discover
-from site_builder.errors import ContentError, Diagnostic, did_you_mean
+from site_builder.errors import ContentError, Diagnostic, ToolError, did_you_mean, grouped
 from site_builder.content.markdown import MarkdownRenderer, first_paragraph, sanitise
 from site_builder.content.archive import load_archive
 from site_builder.options import Options
@@ -75,7 +76,7 @@ def test_yaml_errors_have_lines(text: str, line: int) -> None:
 
 def test_validate_collects_every_problem() -> None:
     data, lines = load_yaml("title: 3\ndate: nope\ndraft: 1\nmeetings: 5.1\ncolor: red\n")
-    values, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    values, problems = schema.validate(data, lines, Release, "r.md", "front matter")
     assert values["title"] == "3" and values["meetings"] == ("5.1",)
     assert [(p.line, p.code) for p in problems] == [(5, "unknown-field"), (2, "bad-value"), (3, "bad-value")]
     assert problems[0].hint == "did you mean 'colour'?" or "allowed" in problems[0].hint
@@ -83,6 +84,17 @@ def test_validate_collects_every_problem() -> None:
 
 def test_slugify() -> None:
     assert schema.slugify("“Inter-mécanismes 5.1”: une coopération") == "inter-mecanismes-5-1-une-cooperation"
+
+
+def test_a_template_mistake_met_on_many_pages_is_reported_once_with_its_pages() -> None:
+    met = [Diagnostic("templates/a.html", 3, "'x' is undefined", pages=(page,), code="template-error")
+           for page in ("/fr/", "/", "/es/")]
+    other = Diagnostic("templates/a.html", 4, "'y' is undefined", pages=("/",), code="template-error")
+    [first, second] = grouped(met + [other])
+    assert first.pages == ("/", "/es/", "/fr/") and first.code == "template-error"
+    assert first.format() == "templates/a.html:3: error: 'x' is undefined (while rendering / and 2 other pages)"
+    assert second.format() == "templates/a.html:4: error: 'y' is undefined (while rendering /)"
+    assert Diagnostic("r.md", 2, "bad", "hint").format() == "r.md:2: error: bad (hint)"
 
 
 def test_did_you_mean() -> None:
@@ -198,10 +210,11 @@ def test_views_order_and_language_choice(tmp_path: Path) -> None:
 def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
     writer = Writer(tmp_path / "out")
     writer.write("a/index.html", b"x", "one.md")
-    with pytest.raises(ValueError, match="written twice, by one.md and two.md"):
+    with pytest.raises(ToolError, match="written twice, by one.md and two.md") as twice:
         writer.write("a/index.html", b"y", "two.md")
+    assert twice.value.exit_code == 3
     for bad in ("../x", "/etc/x", "a/../../x"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ToolError, match="refusing to write outside the output folder"):
             writer.write(bad, b"", "bad")
     writer.abort()
     assert list(tmp_path.iterdir()) == []
@@ -211,13 +224,13 @@ def test_writer_refuses_double_writes_and_escapes(tmp_path: Path) -> None:
 
 def test_decimals_stay_text_so_meeting_5_10_is_not_5_1() -> None:
     data, lines = load_yaml("number: 5.10\nstart: 2015\n")
-    values, problems = schema.validate(data, lines, schema.MEETING, "m.md", "front matter")
+    values, problems = schema.validate(data, lines, Meeting, "m.md", "front matter")
     assert problems == [] and values["number"] == "5.10"
 
 
 def test_a_blank_required_value_is_missing() -> None:
     data, lines = load_yaml("title: '   '\ndate: 2020-01-01\n")
-    _, problems = schema.validate(data, lines, schema.RELEASE, "r.md", "front matter")
+    _, problems = schema.validate(data, lines, Release, "r.md", "front matter")
     assert [p.format() for p in problems] == ["r.md:1: error: 'title' is empty (write the title after 'title:')"]
 
 

@@ -2,13 +2,17 @@
 
 Nothing is rendered here; ``load_archive`` either returns a checked ``Archive`` or raises
 ``ContentError`` with every problem of the whole archive, sorted by file and line.
+
+The stages are plain functions of their inputs so that the engine (which keeps parsed files in
+its cache) can run them itself: ``read_settings`` -> ``discover`` -> ``load_documents`` -> ``assemble``.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..errors import ContentError, Diagnostic
 from ..options import Options
@@ -16,47 +20,64 @@ from .config import load_site_config, load_topics
 from .discover import SourceFile, discover
 from .links import check_links
 from .load import Loaded, Loader
-from .model import Archive, Mechanism, Meeting, Page, Release, StaticFile
+from .model import Archive, Mechanism, Meeting, Page, Release, SiteConfig, StaticFile, Topic
+
+DOCUMENT_KINDS = ("release", "meeting", "mechanism", "page")
+LoadResult = tuple[Optional[Loaded], list[Diagnostic]]
 
 
-# Parsed files kept between builds by the dev server: rel path -> (stamp, result).
-LoadCache = dict[str, tuple[tuple[int, int], tuple[Optional[Loaded], list[Diagnostic]]]]
+@dataclass(frozen=True)
+class Settings:
+    """site.yaml and topics.yaml; a broken topics.yaml is reported with the rest, not alone."""
+
+    config: SiteConfig
+    topics: tuple[Topic, ...]
+    topics_ok: bool
+    problems: tuple[Diagnostic, ...]
 
 
-def load_archive(options: Options, cache: Optional[LoadCache] = None,
-                 discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None) -> Archive:
-    """Read and check everything; raise ContentError with every problem of the whole archive.
-
-    The dev server passes ``cache`` (parsed files by path and stamp) and ``discovered`` (the file
-    list it keeps up to date from its watcher) so that one save re-reads one file.
-    """
+def read_settings(options: Options) -> Settings:
+    """site.yaml (whose errors stop everything at once) and topics.yaml."""
     config = load_site_config(options.content, options.base_url)
-    problems: list[Diagnostic] = []
-    topics_ok = True
     try:
-        topics = load_topics(options.content)
+        return Settings(config, load_topics(options.content), True, ())
     except ContentError as exc:
-        topics, problems, topics_ok = (), list(exc.diagnostics), False
-    sources, found = discovered if discovered is not None else discover(options.content)
-    problems += found
-    loaded = _load_documents([s for s in sources if s.kind in ("release", "meeting", "mechanism", "page")],
-                             Loader(config, options.content), options.jobs, cache)
+        return Settings(config, (), False, tuple(exc.diagnostics))
+
+
+def documents_of(sources: Sequence[SourceFile]) -> list[SourceFile]:
+    """The files that become model objects (releases, meetings, mechanisms, pages)."""
+    return [s for s in sources if s.kind in DOCUMENT_KINDS]
+
+
+def load_archive(options: Options) -> Archive:
+    """Read and check everything; raise ContentError with every problem of the whole archive."""
+    settings = read_settings(options)
+    sources, found = discover(options.content)
+    loaded = load_documents(documents_of(sources), Loader(settings.config, options.content), options.jobs)
+    return assemble(settings, sources, loaded, found)
+
+
+def assemble(settings: Settings, sources: Sequence[SourceFile], loaded: Sequence[LoadResult],
+             found: Sequence[Diagnostic]) -> Archive:
+    """The checked archive from loaded documents (in discovery order); raise on any error."""
+    problems: list[Diagnostic] = list(settings.problems) + list(found)
     documents: list[Loaded] = []
     for document, document_problems in loaded:
         problems += document_problems
         if document is not None:
             documents.append(document)
     archive = Archive(
-        config=config,
+        config=settings.config,
         releases=tuple(d for d in documents if isinstance(d, Release)),
         meetings=tuple(d for d in documents if isinstance(d, Meeting)),
         mechanisms=tuple(d for d in documents if isinstance(d, Mechanism)),
-        topics=topics,
+        topics=settings.topics,
         pages=tuple(d for d in documents if isinstance(d, Page)),
         statics=tuple(StaticFile(s.rel, str(s.path)) for s in sources if s.kind == "static"),
     )
     problems += check_links(archive.releases, archive.meetings, archive.mechanisms,
-                            archive.topics if topics_ok else None, archive.pages)
+                            archive.topics if settings.topics_ok else None, archive.pages)
     if any(p.is_error for p in problems):
         raise ContentError(problems)
     return archive
@@ -72,35 +93,17 @@ def _init_loader(loader: Loader) -> None:
     _loader = loader
 
 
-def _load_chunk(sources: list[SourceFile]) -> list[tuple[Optional[Loaded], list[Diagnostic]]]:
+def _load_chunk(sources: list[SourceFile]) -> list[LoadResult]:
     assert _loader is not None
     return [_loader.load(s) for s in sources]
 
 
-def _load_documents(sources: list[SourceFile], loader: Loader, jobs: int,
-                    cache: Optional[LoadCache]) -> list[tuple[Optional[Loaded], list[Diagnostic]]]:
-    """Load every file (reusing cached results whose stamp did not change), in discovery order."""
-    results: dict[str, tuple[Optional[Loaded], list[Diagnostic]]] = {}
-    todo = []
-    for source in sources:
-        hit = cache.get(source.rel) if cache is not None else None
-        if hit is not None and hit[0] == source.stamp:
-            results[source.rel] = hit[1]
-        else:
-            todo.append(source)
-    if jobs > 1 and len(todo) >= 200:
-        size = max(25, len(todo) // (jobs * 4))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+def load_documents(sources: Sequence[SourceFile], loader: Loader, jobs: int) -> list[LoadResult]:
+    """Load every file, in the order given (worker processes when there are many)."""
+    if jobs > 1 and len(sources) >= 200:
+        size = max(25, len(sources) // (jobs * 4))
+        chunks = [list(sources[i:i + size]) for i in range(0, len(sources), size)]
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
                                  initializer=_init_loader, initargs=(loader,)) as pool:
-            loaded = [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
-    else:
-        loaded = [loader.load(s) for s in todo]
-    for source, result in zip(todo, loaded):
-        results[source.rel] = result
-        if cache is not None:
-            cache[source.rel] = (source.stamp, result)
-    if cache is not None:
-        for stale in set(cache) - {s.rel for s in sources}:
-            del cache[stale]
-    return [results[s.rel] for s in sources]
+            return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
+    return [loader.load(s) for s in sources]

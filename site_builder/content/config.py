@@ -7,11 +7,10 @@ from typing import Any, Optional
 
 from . import schema
 from ..errors import ContentError, Diagnostic
-from .model import Contact, SiteConfig, Topic
+from .model import DEFAULT_KINDS, SiteConfig, Topic
 from .read import read_text
 from .yaml_lines import LineMap, YamlError, load_yaml
 
-DEFAULT_KINDS = {"press-release": {"en": "Press release", "fr": "Communiqué de presse", "es": "Comunicado de prensa"}}
 SITE_FILE = "site.yaml"
 TOPICS_FILE = "topics.yaml"
 
@@ -19,7 +18,7 @@ TOPICS_FILE = "topics.yaml"
 def load_site_config(content: Path, base_url: Optional[str] = None) -> SiteConfig:
     """Read and check site.yaml; ``base_url`` (from --base-url) overrides the file's."""
     data, lines = _read_yaml(content, SITE_FILE)
-    values, problems = schema.validate(data, lines, schema.SITE, SITE_FILE, "site settings")
+    values, problems = schema.validate(data, lines, SiteConfig, SITE_FILE, "site settings")
     if base_url is not None:
         try:
             values["base_url"] = schema.url(base_url)
@@ -36,15 +35,7 @@ def load_site_config(content: Path, base_url: Optional[str] = None) -> SiteConfi
     if problems:
         raise ContentError(problems)
     base = values["base_url"]
-    return SiteConfig(
-        title=values["title"],
-        base_url=base if base.endswith("/") else base + "/",
-        languages=languages,
-        description=values.get("description", ""),
-        per_page=values.get("per_page", 10),
-        kinds=kinds,
-        contacts=tuple(Contact(**c) for c in values.get("contacts", [])),
-    )
+    return SiteConfig(**{**values, "base_url": base if base.endswith("/") else base + "/", "kinds": kinds})
 
 
 def _kinds(raw: Any, lines: LineMap, languages: tuple[str, ...], problems: list[Diagnostic]) -> dict[str, dict[str, str]]:
@@ -96,10 +87,10 @@ def load_topics(content: Path) -> tuple[Topic, ...]:
                                        code="bad-value"))
             continue
         sub = LineMap({k[1:]: v for k, v in lines.lines.items() if k[:1] == (topic_id,)}, line)
-        values, found = schema.validate(entry, sub, schema.TOPIC, TOPICS_FILE, f"topic '{topic_id}'")
+        values, found = schema.validate(entry, sub, Topic, TOPICS_FILE, f"topic '{topic_id}'")
         problems.extend(found)
         if not found:
-            topics.append(Topic(str(topic_id), values["title"], values.get("description", ""), line))
+            topics.append(Topic(**values, id=str(topic_id), line=line))
     if problems:
         raise ContentError(problems)
     return tuple(sorted(topics, key=lambda t: t.id))

@@ -15,7 +15,7 @@ from . import schema
 from .discover import SourceFile
 from ..errors import ContentError, Diagnostic, did_you_mean
 from .markdown import MarkdownRenderer, first_paragraph, html_to_text
-from .model import Attachment, Contact, MandateHolder, Mechanism, Meeting, Page, Release, SiteConfig
+from .model import DEFAULT_KIND, Attachment, Contact, Mechanism, Meeting, Page, Release, SiteConfig
 from .read import Parsed, parse_markdown_file
 from .yaml_lines import LineMap
 
@@ -48,32 +48,27 @@ class Loader:
     # --- per content type ------------------------------------------------------------------
 
     def _release(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Release], list[Diagnostic]]:
-        values, problems = schema.validate(parsed.meta, parsed.lines, schema.RELEASE, source.rel, "front matter")
+        values, problems = schema.validate(parsed.meta, parsed.lines, Release, source.rel, "front matter")
         lang = self._language(values, source, parsed.lines, problems)
-        kind = values.get("kind", "press-release")
+        kind = values.get("kind", DEFAULT_KIND)
         if kind not in self.config.kinds:
             problems.append(Diagnostic(source.rel, parsed.lines.at("kind"), f"unknown kind '{kind}'",
                                        did_you_mean(kind, self.config.kinds) or "kinds: " + ", ".join(self.config.kinds),
                                        code="unknown-kind"))
         slug = self._slug(values, source, parsed.lines, problems)
-        attachments = self._attachments(values.get("attachments", []), source, parsed.lines, problems)
-        if not {"title", "date"} <= values.keys():
+        attachments = self._attachments(values.get("attachments", ()), source, parsed.lines, problems)
+        if not schema.complete(values, Release):
             return None, problems
         body_html = self.markdown.render(parsed.body, lang)
-        return Release(
-            source=source.rel, title=values["title"], date=values["date"], slug=slug, lang=lang, kind=kind,
-            place=values.get("place", ""), meetings=values.get("meetings", ()),
-            mechanisms=values.get("mechanisms", ()), topics=values.get("topics", ()),
-            translation_key=values.get("translation_key", ""),
-            summary=values.get("summary") or first_paragraph(body_html),
-            attachments=attachments, contacts=self._contacts(parsed.meta, values),
-            aliases=values.get("aliases", ()), draft=values.get("draft", False),
-            body_html=body_html, body_text=html_to_text(body_html), body_markdown=parsed.body,
-            body_line=parsed.body_line, lines=parsed.lines,
-        ), problems
+        return Release(**{
+            **values, "lang": lang, "slug": slug, "attachments": attachments,
+            "summary": values.get("summary") or first_paragraph(body_html),
+            "contacts": self._contacts(parsed.meta, values),
+        }, source=source.rel, body_html=body_html, body_text=html_to_text(body_html), body_markdown=parsed.body,
+            body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _meeting(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Meeting], list[Diagnostic]]:
-        values, problems = schema.validate(parsed.meta, parsed.lines, schema.MEETING, source.rel, "front matter")
+        values, problems = schema.validate(parsed.meta, parsed.lines, Meeting, source.rel, "front matter")
         number = values.get("number", "")
         if number and not MEETING_NUMBER.match(number):
             problems.append(Diagnostic(source.rel, parsed.lines.at("number"), f"number: '{number}' is not a meeting number",
@@ -82,52 +77,34 @@ class Loader:
         if start and end and end < start.first_day():
             problems.append(Diagnostic(source.rel, parsed.lines.at("end"), f"end: {end} is before the start {start.iso()}",
                                        "check the two dates", code="bad-value"))
-        if not {"number", "start"} <= values.keys():
+        if not schema.complete(values, Meeting):
             return None, problems
         body_html = self.markdown.render(parsed.body, self.config.default_language)
-        return Meeting(
-            source=source.rel, number=number, title=values.get("title", ""), start=values["start"], end=end,
-            city=values.get("city", ""), country=values.get("country", ""), host=values.get("host", ""),
-            participants=values.get("participants", ()), status=values.get("status", "held"),
-            sources=values.get("sources", ()), body_html=body_html, body_text=html_to_text(body_html),
-            lines=parsed.lines,
-        ), problems
+        return Meeting(**values, source=source.rel, body_html=body_html, body_text=html_to_text(body_html),
+                       lines=parsed.lines), problems
 
     def _mechanism(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Mechanism], list[Diagnostic]]:
-        values, problems = schema.validate(parsed.meta, parsed.lines, schema.MECHANISM, source.rel, "front matter")
+        values, problems = schema.validate(parsed.meta, parsed.lines, Mechanism, source.rel, "front matter")
         mechanism_id = source.path.stem
         if not schema.ID_PATTERN.match(mechanism_id):
             problems.append(Diagnostic(source.rel, 1, f"'{mechanism_id}' cannot be a mechanism id: the file name is the id",
                                        f"rename the file to {schema.slugify(mechanism_id) or 'my-mechanism'}.md",
                                        code="bad-file-name"))
-        if not {"name", "short"} <= values.keys():
+        if not schema.complete(values, Mechanism):
             return None, problems
         body_html = self.markdown.render(parsed.body, self.config.default_language)
-        holders = tuple(MandateHolder(h["name"], h.get("from", ""), h.get("to", ""))
-                        for h in values.get("mandate_holders", []))
-        return Mechanism(
-            source=source.rel, id=mechanism_id, name=values["name"], short=values["short"],
-            aliases=values.get("aliases", ()), organisation=values.get("organisation", ""),
-            scope=values.get("scope", ""), region=values.get("region", ""),
-            established=values.get("established"), url=values.get("url", ""), mandate_holders=holders,
-            sources=values.get("sources", ()), body_html=body_html, body_text=html_to_text(body_html),
-            lines=parsed.lines,
-        ), problems
+        return Mechanism(**values, source=source.rel, id=mechanism_id, body_html=body_html,
+                         body_text=html_to_text(body_html), lines=parsed.lines), problems
 
     def _page(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Page], list[Diagnostic]]:
-        values, problems = schema.validate(parsed.meta, parsed.lines, schema.PAGE, source.rel, "front matter")
+        values, problems = schema.validate(parsed.meta, parsed.lines, Page, source.rel, "front matter")
         lang = self._language(values, source, parsed.lines, problems)
         slug = self._slug(values, source, parsed.lines, problems)
-        if "title" not in values:
+        if not schema.complete(values, Page):
             return None, problems
         body_html = self.markdown.render(parsed.body, lang)
-        return Page(
-            source=source.rel, title=values["title"], slug=slug, lang=lang,
-            translation_key=values.get("translation_key", ""),
-            summary=values.get("summary") or first_paragraph(body_html), aliases=values.get("aliases", ()),
-            draft=values.get("draft", False), body_html=body_html, body_text=html_to_text(body_html),
-            lines=parsed.lines,
-        ), problems
+        return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first_paragraph(body_html)},
+                    source=source.rel, body_html=body_html, body_text=html_to_text(body_html), lines=parsed.lines), problems
 
     # --- shared field rules ------------------------------------------------------------------
 
@@ -158,20 +135,21 @@ class Loader:
     def _contacts(self, meta: Any, values: dict[str, Any]) -> tuple[Contact, ...]:
         """Contacts from the file; absent means the site's defaults; ``contacts: []`` means none."""
         if isinstance(meta, dict) and "contacts" in meta:
-            return tuple(Contact(**c) for c in values.get("contacts", []))
+            contacts: tuple[Contact, ...] = values.get("contacts", ())
+            return contacts
         return self.config.contacts
 
-    def _attachments(self, items: list[dict[str, Any]], source: SourceFile, lines: LineMap,
+    def _attachments(self, items: tuple[Attachment, ...], source: SourceFile, lines: LineMap,
                      problems: list[Diagnostic]) -> tuple[Attachment, ...]:
         """Each attachment must be a file inside content/; its size is published with it."""
         result = []
         root = self.content.resolve()
         for index, item in enumerate(items):
-            rel = item["file"].strip().lstrip("/")
+            rel = item.file.strip().lstrip("/")
             path = (self.content / rel)
             line = lines.at("attachments", index, "file")
             if ".." in rel.split("/") or not path.resolve().is_relative_to(root):
-                problems.append(Diagnostic(source.rel, line, f"attachment '{item['file']}' is outside content/",
+                problems.append(Diagnostic(source.rel, line, f"attachment '{item.file}' is outside content/",
                                            "put the file under content/static/ and give its path from content/",
                                            code="missing-attachment"))
             elif not path.is_file():
@@ -180,7 +158,8 @@ class Loader:
                                            did_you_mean(rel, candidates) or "give the path from content/, e.g. static/pdf/release.pdf",
                                            code="missing-attachment"))
             else:
-                result.append(Attachment(rel, item.get("title") or Path(rel).name, path.stat().st_size, str(path)))
+                result.append(Attachment(file=rel, title=item.title or Path(rel).name, size=path.stat().st_size,
+                                         path=str(path)))
         return tuple(result)
 
 

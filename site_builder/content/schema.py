@@ -1,14 +1,17 @@
-"""Field rules per content type, in one table each, and the checks that apply them.
+"""How a field of a content file is declared, read and checked.
 
-A rule names the field, its type and whether it is required; ``validate`` turns raw YAML values
-into typed ones and reports every problem (missing, mistyped, unknown key with a suggestion).
+Each model class of ``model`` declares its fields once, with ``declared``: the attribute's type,
+whether it is required, its default, the coercion from raw YAML and its line in the editors' guide.
+``validate`` reads a file's mapping against those declarations and reports every problem (missing,
+mistyped, unknown key with a suggestion); ``guide`` prints the declarations as the guide's tables.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, field
 from typing import Any, Callable
 
 from . import dates
@@ -34,10 +37,54 @@ Coerce = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
-class Field:
-    name: str
+class Rule:
+    """How one key of a file is read, and how the editors' guide describes it."""
+
+    key: str  # as written in the file (an attribute may be named otherwise: "from" -> start)
     coerce: Coerce
-    required: bool = False
+    required: bool
+    meaning: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """A declared field of a model class: its attribute name and the rule that reads it."""
+
+    name: str
+    rule: Rule
+
+
+def declared(coerce: Coerce, *, required: bool = False, default: Any = MISSING,
+             default_factory: Callable[[], Any] | Any = MISSING, key: str = "", meaning: str = "",
+             example: str = "") -> Any:
+    """A model attribute that is read from a file: its coercion, whether it is required, its default
+    and its line in the editors' guide, in one declaration next to the attribute's type.
+
+    A required field has no default; an optional one must have one (what an absent key means).
+    """
+    if required == (default is MISSING and default_factory is MISSING):
+        rule = Rule(key, coerce, required, meaning, example)
+        return field(default=default, default_factory=default_factory, metadata={RULE: rule})
+    raise TypeError("a required field has no default; an optional field needs one")
+
+
+RULE = "site_builder.rule"
+
+
+def fields_of(model: type) -> tuple[Field, ...]:
+    """The declared fields of ``model``, in declaration order (the order of the guide's tables)."""
+    found = []
+    for attribute in dataclasses.fields(model):
+        rule: Rule | None = attribute.metadata.get(RULE)
+        if rule is not None:
+            found.append(Field(attribute.name, dataclasses.replace(rule, key=rule.key or attribute.name)))
+    return tuple(found)
+
+
+def complete(values: dict[str, Any], model: type) -> bool:
+    """Whether ``values`` holds every required field of ``model`` (so the object can be made)."""
+    return all(f.name in values for f in fields_of(model) if f.rule.required)
 
 
 # --- coercers: raw YAML value -> typed value, or FieldError -------------------------------
@@ -66,6 +113,11 @@ def list_of(item: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
                 raise FieldError(exc.message, exc.hint, (index,)) from None
         return tuple(result)
     return check
+
+
+def as_written(value: Any) -> Any:
+    """No coercion here: the value needs context (site.yaml's kinds are checked against its languages)."""
+    return value
 
 
 def boolean(value: Any) -> bool:
@@ -156,11 +208,12 @@ def choice(*choices: str) -> Coerce:
     return check
 
 
-def records(fields: tuple[Field, ...]) -> Coerce:
-    """A list of small mappings such as contacts or attachments, each checked against ``fields``."""
-    known = {f.name for f in fields}
+def records(model: type) -> Coerce:
+    """A list of small mappings such as contacts or attachments, each read as one ``model`` object."""
+    rules = fields_of(model)
+    known = {f.rule.key for f in rules}
 
-    def check(value: Any) -> list[dict[str, Any]]:
+    def check(value: Any) -> tuple[Any, ...]:
         if not isinstance(value, list):
             raise FieldError(f"expected a list, got {describe(value)}", "start each item on its own line with '- '")
         result = []
@@ -170,19 +223,20 @@ def records(fields: tuple[Field, ...]) -> Coerce:
             for key in item:
                 if key not in known:
                     raise FieldError(f"unknown key '{key}'", did_you_mean(str(key), known), (index, key))
-            record: dict[str, Any] = {}
-            for rule in fields:
-                raw = item.get(rule.name)
+            values: dict[str, Any] = {}
+            for declared_field in rules:
+                rule = declared_field.rule
+                raw = item.get(rule.key)
                 if raw is None or raw == "":
                     if rule.required:
-                        raise FieldError(f"item {index + 1} is missing '{rule.name}'", key=(index,))
+                        raise FieldError(f"item {index + 1} is missing '{rule.key}'", key=(index,))
                     continue
                 try:
-                    record[rule.name] = rule.coerce(raw)
+                    values[declared_field.name] = rule.coerce(raw)
                 except FieldError as exc:
-                    raise FieldError(exc.message, exc.hint, (index, rule.name)) from None
-            result.append(record)
-        return result
+                    raise FieldError(exc.message, exc.hint, (index, rule.key)) from None
+            result.append(model(**values))
+        return tuple(result)
     return check
 
 
@@ -205,112 +259,44 @@ def slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-# --- the tables ---------------------------------------------------------------------------
-
-CONTACT = (Field("org", text, True), Field("name", text), Field("phone", text))
-ATTACHMENT = (Field("file", text, True), Field("title", text))
-MANDATE_HOLDER = (Field("name", text, True), Field("from", year_or_date), Field("to", year_or_date))
-
-RELEASE = (
-    Field("title", text, True),
-    Field("date", exact_date, True),
-    Field("place", text),
-    Field("kind", identifier),
-    Field("meetings", id_list),
-    Field("mechanisms", id_list),
-    Field("topics", id_list),
-    Field("lang", identifier),
-    Field("translation_key", text),
-    Field("summary", text),
-    Field("attachments", records(ATTACHMENT)),
-    Field("contacts", records(CONTACT)),
-    Field("slug", slug),
-    Field("aliases", alias_paths),
-    Field("draft", boolean),
-)
-
-MEETING_STATUSES = ("held", "planned", "cancelled")
-MEETING = (
-    Field("number", identifier, True),
-    Field("title", text),
-    Field("start", fuzzy_date, True),
-    Field("end", exact_date),
-    Field("city", text),
-    Field("country", text),
-    Field("host", identifier),
-    Field("participants", id_list),
-    Field("status", choice(*MEETING_STATUSES)),
-    Field("sources", url_list),
-)
-
-MECHANISM = (
-    Field("name", text, True),
-    Field("short", text, True),
-    Field("aliases", text_list),
-    Field("organisation", text),
-    Field("scope", choice("international", "regional")),
-    Field("region", text),
-    Field("established", year),
-    Field("url", url),
-    Field("mandate_holders", records(MANDATE_HOLDER)),
-    Field("sources", url_list),
-)
-
-PAGE = (
-    Field("title", text, True),
-    Field("lang", identifier),
-    Field("translation_key", text),
-    Field("slug", slug),
-    Field("summary", text),
-    Field("aliases", alias_paths),
-    Field("draft", boolean),
-)
-
-SITE = (
-    Field("title", text, True),
-    Field("base_url", url, True),
-    Field("languages", id_list, True),
-    Field("description", text),
-    Field("per_page", positive_int),
-    Field("kinds", lambda v: v),  # checked in config: a mapping of id -> labels
-    Field("contacts", records(CONTACT)),
-)
-
-TOPIC = (Field("title", text, True), Field("description", text))
-
-
-def validate(meta: Any, lines: LineMap, fields: tuple[Field, ...], path: str,
+def validate(meta: Any, lines: LineMap, model: type, path: str,
              what: str) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """Check ``meta`` against ``fields``; return the typed values and every problem found."""
+    """Check ``meta`` against the declared fields of ``model``.
+
+    Returns the typed values of the keys present, by attribute name (absent keys are left to the
+    model's defaults), and every problem found.
+    """
     problems: list[Diagnostic] = []
     if not isinstance(meta, dict):
         problems.append(Diagnostic(path, lines.default, f"the {what} must be a set of 'key: value' lines",
                                    "see docs/editing.md for an example", code="not-a-mapping"))
         return {}, problems
-    known = {f.name for f in fields}
+    rules = fields_of(model)
+    known = {f.rule.key for f in rules}
     for key in meta:
         if key not in known:
             problems.append(Diagnostic(path, lines.at(key), f"unknown field '{key}' in {what}",
                                        did_you_mean(str(key), known) or "allowed: " + ", ".join(sorted(known)),
                                        code="unknown-field"))
     values: dict[str, Any] = {}
-    for rule in fields:
-        raw = meta.get(rule.name)
+    for declared_field in rules:
+        rule, name = declared_field.rule, declared_field.rule.key
+        raw = meta.get(name)
         if raw is None or raw == "" or raw == []:
             if rule.required:
-                problems.append(Diagnostic(path, lines.at(rule.name) if rule.name in meta else lines.default,
-                                           f"missing required field '{rule.name}'",
-                                           f"add a line '{rule.name}: ...' to the {what}", code="missing-field"))
+                problems.append(Diagnostic(path, lines.at(name) if name in meta else lines.default,
+                                           f"missing required field '{name}'",
+                                           f"add a line '{name}: ...' to the {what}", code="missing-field"))
             continue
         try:
             value = rule.coerce(raw)
         except FieldError as exc:
-            problems.append(Diagnostic(path, lines.at(rule.name, *exc.key), f"{rule.name}: {exc.message}",
+            problems.append(Diagnostic(path, lines.at(name, *exc.key), f"{name}: {exc.message}",
                                        exc.hint, code="bad-value"))
             continue
         if rule.required and value == "":
-            problems.append(Diagnostic(path, lines.at(rule.name), f"'{rule.name}' is empty",
-                                       f"write the {rule.name} after '{rule.name}:'", code="missing-field"))
+            problems.append(Diagnostic(path, lines.at(name), f"'{name}' is empty",
+                                       f"write the {name} after '{name}:'", code="missing-field"))
             continue
-        values[rule.name] = value
+        values[declared_field.name] = value
     return values, problems

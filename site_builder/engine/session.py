@@ -2,8 +2,8 @@
 
 Between saves the session keeps:
 
-- the parsed files, keyed by path and stamp (``pipeline.LoadCache``): a changed release re-parses
-  that one file;
+- the parsed files (``documents.Documents``: in memory by path and stamp, and in the build cache
+  by content, so the first build of a session is as warm as ``build``): a save re-parses one file;
 - the file list, patched from the watcher's changes instead of walking content/ again;
 - for every output file, its last rendered bytes and *what rendering it read* (see ``tracking``): each question a
   template or feed asked the site's ``Views`` ("the neighbours of this release", "the releases of
@@ -27,15 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, cast
 
-from .changes import FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
+from .changes import SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from ..content.discover import SourceFile, classify, discover
-from ..errors import ContentError, Diagnostic
-from ..content.model import Archive, Release, SiteConfig
-from ..content.archive import LoadCache, load_archive
+from ..errors import ContentError, Diagnostic, grouped
+from ..content.model import Archive, SiteConfig
+from ..content.archive import read_settings
 from ..options import Options
 from ..plan.site import Site, Theme, load_theme, plan_site
 from ..output.render import Renderer
 from ..plan.routes import Route
+from .documents import Documents
+from .store import Store
 from .tracking import Key, Tracker, TrackedObject, TrackedRoutes, same
 from ..plan.views import Views
 
@@ -70,7 +72,8 @@ class Session:
 
     def __init__(self, options: Options):
         self.options = options
-        self.cache: LoadCache = {}
+        store = Store.open(options.cache_dir, log.warning) if options.cache_dir is not None else None
+        self.documents = Documents(options, store, in_memory=True)
         self.sources: dict[str, SourceFile] = {}
         self.source_problems: list[Diagnostic] = []
         self.theme: Optional[Theme] = None
@@ -100,31 +103,21 @@ class Session:
         """
         started = time.perf_counter()
         kinds = tuple(sorted(changes.kinds)) if changes is not None else ("everything",)
-        parsed_before = len(self.cache)
+        self.documents.parsed = 0
         try:
             self._update_sources(changes)
-            if changes is None or SETTINGS_KIND in changes.kinds:
-                self.cache.clear()
-                self.theme = None
-            if changes is not None and FILE_KIND in changes.kinds:
-                self._forget_attachment_holders()
-            if changes is not None and TEMPLATE_KIND in changes.kinds:
+            if changes is None or SETTINGS_KIND in changes.kinds or TEMPLATE_KIND in changes.kinds:
                 self.theme = None
             fresh_theme = self.theme is None
             if self.theme is None:
                 self.theme = load_theme(self.options)
-            hits = self._cache_hits()
-            archive = load_archive(self.options, self.cache, (self._source_list(), list(self.source_problems)))
-            if self.config is not None and archive.config != self.config and changes is not None \
-                    and SETTINGS_KIND not in changes.kinds:  # cannot happen; never trust a stale parse
-                self.cache.clear()
-                archive = load_archive(self.options, self.cache, (self._source_list(), list(self.source_problems)))
-            previous = self.tracker.views if changes is not None and SETTINGS_KIND not in changes.kinds else None
-            site = plan_site(archive, self.options, self.theme, previous)
+            # a document's key covers the settings and its attachments: no need to forget any by hand
+            archive = self.documents.archive(read_settings(self.options), self._source_list(),
+                                             list(self.source_problems))
+            site = plan_site(archive, self.options, self.theme)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)
-            return Rebuilt(False, time.perf_counter() - started, kinds, max(0, len(self.cache) - parsed_before),
-                           tuple(self.problems))
+            return Rebuilt(False, time.perf_counter() - started, kinds, self.documents.parsed, tuple(self.problems))
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the server; it is shown like an error
             log.exception("internal error while rebuilding")
             self.problems = [Diagnostic("(serve)", 0, f"internal error while rebuilding: {exc!r}",
@@ -132,8 +125,7 @@ class Session:
                                         code="internal-error")]
             return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
         self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config)
-        reparsed = len(self._source_list_documents()) - hits
-        return Rebuilt(True, time.perf_counter() - started, kinds, max(0, reparsed))
+        return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed)
 
     def _update_sources(self, changes: Optional[ChangeSet]) -> None:
         """The file list: walked once, then patched with the watcher's changes."""
@@ -172,19 +164,6 @@ class Session:
 
     def _source_list(self) -> list[SourceFile]:
         return [self.sources[rel] for rel in sorted(self.sources)]
-
-    def _source_list_documents(self) -> list[SourceFile]:
-        return [s for s in self.sources.values() if s.kind in ("release", "meeting", "mechanism", "page")]
-
-    def _cache_hits(self) -> int:
-        return sum(1 for s in self._source_list_documents()
-                   if (hit := self.cache.get(s.rel)) is not None and hit[0] == s.stamp)
-
-    def _forget_attachment_holders(self) -> None:
-        """A file under content/ changed: files that attach one (or missed one) are read again."""
-        for rel, (_, (document, problems)) in list(self.cache.items()):
-            if (isinstance(document, Release) and document.attachments) or any(p.code == "missing-attachment" for p in problems):
-                del self.cache[rel]
 
     def _commit(self, archive: Archive, site: Site, new_renderer: bool) -> None:
         """Make a checked plan the current one; outputs are brought up to date lazily."""
@@ -330,7 +309,7 @@ class Session:
         Template errors are those met while rendering for the current plan (on request or by the
         background pass), so a fixed template stops being reported as soon as the pages are rendered.
         """
-        rendered: dict[tuple[str, int, str], list[str]] = {}
+        rendered: list[Diagnostic] = []
         for file in list(self._failed):
             out = self.outputs.get(file)
             if out is None or not out.problems:
@@ -338,14 +317,5 @@ class Session:
                 continue
             if out.checked != self.generation:  # rendered for an older plan: known again once rendered now
                 continue
-            for problem in out.problems:
-                message, _, page = problem.message.rpartition(" (while rendering ")
-                key = (problem.path, problem.line, message or problem.message)
-                rendered.setdefault(key, []).append(page.rstrip(")") if message else "")
-        grouped = []
-        for (path, line, message), pages in sorted(rendered.items()):
-            pages = sorted(p for p in pages if p)
-            more = f" and {len(pages) - 1} other page{'s' if len(pages) > 2 else ''}" if len(pages) > 1 else ""
-            where = f" (while rendering {pages[0]}{more})" if pages else ""
-            grouped.append(Diagnostic(path, line, message + where, code="template-error"))
-        return sorted(self.problems) + grouped
+            rendered.extend(out.problems)
+        return sorted(self.problems) + grouped(rendered)

@@ -6,17 +6,19 @@ error becomes a diagnostic naming the template, its line and the page being rend
 
 from __future__ import annotations
 
+import hashlib
+import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import jinja2
 from ..content import dates
 from . import api, feeds
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
 from ..plan.routes import Route
 from ..plan.site import Site
@@ -33,11 +35,12 @@ def file_size(size: int, lang: str = "en") -> str:
 
 
 class Renderer:
-    def __init__(self, site: Site, templates: Path):
+    def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
+        """``loader`` replaces the plain loader of ``templates`` (the engine's notes which templates a page used)."""
         self.site = site
         self.templates = templates
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=loader or jinja2.FileSystemLoader(str(templates)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -116,66 +119,97 @@ class Renderer:
             message = f"unknown name {exc.args[0]!r}" if exc.args and " " not in str(exc.args[0]) else str(exc.args[0])
         else:
             message = str(exc)
-        return Diagnostic(f"templates/{name}", line, f"{message} (while rendering /{route.path})",
-                          code="template-error")
+        return Diagnostic(f"templates/{name}", line, message, pages=(f"/{route.path}",), code="template-error")
 
 
-# --- parallel rendering --------------------------------------------------------------------
-# A process pool (fork) inherits the renderer; each worker returns (file, bytes) and the parent
-# writes in sorted order, so --jobs N gives exactly the bytes of --jobs 1.
+# --- parallel, streaming rendering -----------------------------------------------------------
+# A process pool (fork) inherits the render function; each worker writes the files it renders
+# straight into the staging folder and hands back only a small record per file, so no process
+# ever holds the whole site. Each file is written by exactly one worker, from the same plan, so
+# --jobs N gives exactly the bytes of --jobs 1.
 
-_worker: Optional[Renderer] = None  # set once per worker process by _init_worker, never shared
-
-
-def _init_worker(renderer: Renderer) -> None:
-    global _worker
-    _worker = renderer
+RenderOne = Callable[[Route], tuple[bytes, Any]]  # bytes, and what the caller wants to note (or None)
+SEARCHABLE = b"data-pagefind-body"  # a page the search index reads
 
 
-def _render_chunk(indices: list[int]) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
-    assert _worker is not None
-    return _render_routes(_worker, [_worker.site.routes[i] for i in indices])
+@dataclass(frozen=True)
+class Written:
+    """One rendered file as the caller needs it afterwards: never its bytes."""
+
+    file: str
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: bytes  # BLAKE2b of the bytes
+    searchable: bool
+    note: Any = None  # what ``render_one`` returned besides the bytes (the engine's fingerprint)
 
 
-def _render_routes(renderer: Renderer, routes: list[Route]) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
-    out: list[tuple[str, bytes]] = []
+_job: Optional[tuple[RenderOne, tuple[Route, ...], Path]] = None  # per worker process, never shared
+
+
+def _init_worker(render_one: RenderOne, routes: tuple[Route, ...], stage: Path) -> None:
+    global _job
+    _job = (render_one, routes, stage)
+
+
+def _render_chunk(indices: list[int]) -> tuple[list[Written], list[Diagnostic]]:
+    assert _job is not None
+    render_one, routes, stage = _job
+    return _render_routes(render_one, [routes[i] for i in indices], stage)
+
+
+def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path) -> tuple[list[Written], list[Diagnostic]]:
+    out: list[Written] = []
     problems: list[Diagnostic] = []
+    made: set[Path] = set()
     for route in routes:
         try:
-            out.append((route.output_file, renderer.render(route)))
+            data, note = render_one(route)
         except ContentError as exc:
             problems.extend(exc.diagnostics)
+            continue
+        out.append(write_file(stage, route.output_file, data, note, made))
     return out, problems
 
 
-def render_all(renderer: Renderer, jobs: int) -> list[tuple[str, bytes]]:
-    """Render every route except copies; raise ContentError with every template problem."""
-    indices = [i for i, r in enumerate(renderer.site.routes) if r.kind != "copy"]
+def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Optional[set[Path]] = None) -> Written:
+    """Write one output (its place was reserved with the writer) and describe it."""
+    target = stage.joinpath(*file.split("/"))
+    if made is None or target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(target.parent)
+    with open(target, "wb") as stream:
+        stream.write(data)
+        stream.flush()  # the mtime noted is the file's final one
+        stat = os.fstat(stream.fileno())
+    return Written(file, len(data), stat.st_mtime_ns, stat.st_ino, hashlib.blake2b(data, digest_size=16).digest(),
+                   file.endswith(".html") and SEARCHABLE in data, note)
+
+
+def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequence[int], stage: Path,
+              jobs: int) -> list[Written]:
+    """Render ``routes[i]`` for each index into ``stage``; raise ContentError with every template problem."""
     if jobs <= 1 or len(indices) < 64:
-        out, problems = _render_routes(renderer, [renderer.site.routes[i] for i in indices])
+        out, problems = _render_routes(render_one, [routes[i] for i in indices], stage)
     else:
-        size = max(16, len(indices) // (jobs * 4))
-        chunks = [indices[i:i + size] for i in range(0, len(indices), size)]
+        size = max(16, min(200, len(indices) // (jobs * 4)))
+        chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_worker, initargs=(renderer,)) as pool:
+                                 initializer=_init_worker, initargs=(render_one, routes, stage)) as pool:
             for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)
     if problems:
-        raise ContentError(_grouped(problems))
+        raise ContentError(grouped(problems))
     return out
 
 
-def _grouped(problems: list[Diagnostic]) -> list[Diagnostic]:
-    """One template mistake breaks many pages: report it once, naming the first page and a count."""
-    pages: dict[tuple[str, int, str], list[str]] = {}
-    for problem in problems:
-        message, _, page = problem.message.rpartition(" (while rendering ")
-        pages.setdefault((problem.path, problem.line, message), []).append(page.rstrip(")"))
-    result = []
-    for (path, line, message), shown in pages.items():
-        shown = sorted(shown)
-        more = f" and {len(shown) - 1} other page{'s' if len(shown) > 2 else ''}" if len(shown) > 1 else ""
-        result.append(Diagnostic(path, line, f"{message} (while rendering {shown[0]}{more})", code="template-error"))
-    return sorted(result)
+def plain(renderer: Renderer) -> RenderOne:
+    """Render with nothing noted: a build without the cache."""
+    def render_one(route: Route) -> tuple[bytes, Any]:
+        return renderer.render(route), None
+    return render_one
+

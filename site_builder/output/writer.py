@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Optional
 
-from ..errors import UsageError
+from ..errors import ToolError, UsageError
 
 MANIFEST = ".site-builder.json"
 
@@ -50,15 +50,6 @@ def read_manifest(folder: Path) -> Optional[set[str]]:
         return None
 
 
-def read_manifest_note(folder: Path, key: str) -> Optional[str]:
-    """A note the last build left in its manifest (e.g. the search index's input digest), if any."""
-    try:
-        value = json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get(key)
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) else None
-
-
 def _present_files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
 
@@ -71,17 +62,23 @@ class Writer:
         output.parent.mkdir(parents=True, exist_ok=True)
         self.stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
         self.sources: dict[str, str] = {}
-        self.notes: dict[str, str] = {}  # extra manifest entries, for the next build (never content)
+        self._folders: set[Path] = set()  # made in the stage already
 
-    def _target(self, file: str, source: str) -> Path:
+    def reserve(self, file: str, source: str = "") -> Path:
+        """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
         posix = PurePosixPath(file)
         if posix.is_absolute() or ".." in posix.parts or not posix.parts:
-            raise ValueError(f"refusing to write outside the output folder: {file}")
+            raise ToolError(f"refusing to write outside the output folder: {file}")
         if file in self.sources:
-            raise ValueError(f"{file} written twice, by {self.sources[file]} and {source}")
+            raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
-        target = self.stage.joinpath(*posix.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        return self.stage.joinpath(*posix.parts)
+
+    def _target(self, file: str, source: str) -> Path:
+        target = self.reserve(file, source)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def write(self, file: str, data: bytes, source: str = "") -> None:
@@ -90,16 +87,24 @@ class Writer:
     def copy(self, file: str, original: str, source: str = "") -> None:
         shutil.copyfile(original, self._target(file, source))
 
+    def link(self, file: str, previous: Path, source: str = "") -> None:
+        """The unchanged file of the previous build, hard-linked (copied where links are impossible)."""
+        target = self._target(file, source)
+        try:
+            os.link(previous, target)
+        except OSError:
+            shutil.copy2(previous, target)
+
     def adopt(self, files: list[str], source: str) -> None:
         """Record files a tool (the search indexer) made in the staging folder, for the manifest."""
         for file in files:
             if file in self.sources:
-                raise ValueError(f"{file} written twice, by {self.sources[file]} and {source}")
+                raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
             self.sources[file] = source
 
     def commit(self) -> None:
         """Swap the finished site in; the old one is removed only after the new one is in place."""
-        manifest: dict[str, object] = {**self.notes, "files": sorted(self.sources), "generator": "site_builder"}
+        manifest = {"files": sorted(self.sources), "generator": "site_builder"}
         (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         os.chmod(self.stage, 0o755)  # mkdtemp makes 0700; a published site must be readable
         old: Optional[Path] = None

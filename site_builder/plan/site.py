@@ -60,14 +60,13 @@ def load_theme(options: Options) -> Theme:
     return load_strings(options.templates), collect_assets(options.templates)
 
 
-def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None, previous: Optional[Views] = None) -> Site:
+def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None) -> Site:
     """Views and routes of a checked archive; raise ContentError when two files claim one URL.
 
-    ``theme`` is read from templates/ unless given, and ``previous`` views may lend the lists that
-    cannot have changed (the dev server, after a save).
+    ``theme`` is read from templates/ unless given (the dev server keeps it between saves).
     """
     strings, assets = theme if theme is not None else load_theme(options)
-    views: Views = derive(archive, drafts=options.drafts, previous=previous)
+    views: Views = derive(archive, drafts=options.drafts)
     urls = Urls(archive.config)
     routes = build_routes(views, urls, assets)
     collisions = find_collisions(routes)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
@@ -76,7 +75,7 @@ class Views:
 
     def subject_pages(self, what: str, key: str, lang: str) -> list[Paginated]:
         """The releases about a mechanism or topic, in pages: a busy mechanism stays light on a phone."""
-        return paginate(self.by_subject[(what, key, lang)], self.archive.config.per_page)
+        return paginate(self.by_subject.get((what, key, lang), ()), self.archive.config.per_page)
 
     def years(self, lang: str) -> dict[int, list[Release]]:
         """Releases by year, newest year first."""
@@ -86,13 +85,13 @@ class Views:
         return dict(sorted(result.items(), reverse=True))
 
     def about_meeting(self, meeting: Meeting, lang: str) -> list[Release]:
-        return list(self.by_subject[("meeting", meeting.number, lang)])
+        return list(self.by_subject.get(("meeting", meeting.number, lang), ()))
 
     def about_mechanism(self, mechanism: Mechanism, lang: str) -> list[Release]:
-        return list(self.by_subject[("mechanism", mechanism.id, lang)])
+        return list(self.by_subject.get(("mechanism", mechanism.id, lang), ()))
 
     def about_topic(self, topic: Topic, lang: str) -> list[Release]:
-        return list(self.by_subject[("topic", topic.id, lang)])
+        return list(self.by_subject.get(("topic", topic.id, lang), ()))
 
     def pages_in(self, lang: str) -> list[Page]:
         return [p for p in self.pages if p.lang == lang]
@@ -144,35 +143,21 @@ def for_language(releases: Sequence[Release], lang: str, languages: Sequence[str
     return [r for r in releases if not r.translation_key or chosen[r.translation_key] is r]
 
 
-class _BySubject(dict[tuple[str, str, str], tuple[Release, ...]]):
-    """For each meeting, mechanism and topic, in each language: the releases about it.
+def _by_subject(published: Sequence[Release], languages: Sequence[str]) -> dict[tuple[str, str, str], tuple[Release, ...]]:
+    """For each meeting, mechanism and topic, in each language: the releases about it (newest first).
 
-    Each list is computed on first use and kept: a build asks for every one, once; the dev server
-    re-plans after each save and asks only for those the pages it renders need.
+    Computed once, all of it: the plan is a value, read by every page and never filled in later.
     """
-
-    def __init__(self, published: Sequence[Release], languages: Sequence[str], previous: Optional[_BySubject] = None):
-        super().__init__()
-        self.languages = languages
-        self.groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
-        for release in published:
-            for number in release.meetings:
-                self.groups[("meeting", number)].append(release)
-            for mechanism_id in release.mechanisms:
-                self.groups[("mechanism", mechanism_id)].append(release)
-            for topic_id in release.topics:
-                self.groups[("topic", topic_id)].append(release)
-        if previous is not None and list(previous.languages) == list(languages):
-            # the dev server after a save: a list whose releases are all the same objects is kept
-            for (what, ident, lang), value in previous.items():
-                group, before = self.groups.get((what, ident), []), previous.groups.get((what, ident), [])
-                if len(group) == len(before) and all(map(operator.is_, group, before)):
-                    self[(what, ident, lang)] = value
-
-    def __missing__(self, key: tuple[str, str, str]) -> tuple[Release, ...]:
-        what, ident, lang = key
-        value = self[key] = tuple(for_language(self.groups.get((what, ident), ()), lang, self.languages))
-        return value
+    groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
+    for release in published:
+        for number in release.meetings:
+            groups[("meeting", number)].append(release)
+        for mechanism_id in release.mechanisms:
+            groups[("mechanism", mechanism_id)].append(release)
+        for topic_id in release.topics:
+            groups[("topic", topic_id)].append(release)
+    return {(what, ident, lang): tuple(for_language(group, lang, languages))
+            for (what, ident), group in groups.items() for lang in languages}
 
 
 def _translations(documents: Sequence[T], languages: Sequence[str]) -> dict[str, tuple[T, ...]]:
@@ -202,8 +187,8 @@ def _neighbours(published: Sequence[Release]) -> dict[str, tuple[Optional[Releas
     return result
 
 
-def derive(archive: Archive, drafts: bool = False, previous: Optional[Views] = None) -> Views:
-    """Compute every list the site shows, once (reusing ``previous`` lists that cannot have changed)."""
+def derive(archive: Archive, drafts: bool = False) -> Views:
+    """Compute every list the site shows, once."""
     published = tuple(newest_first(r for r in archive.releases if drafts or not r.draft))
     pages = tuple(sorted((p for p in archive.pages if drafts or not p.draft), key=lambda p: (p.lang, p.slug)))
     languages = archive.config.languages
@@ -222,6 +207,5 @@ def derive(archive: Archive, drafts: bool = False, previous: Optional[Views] = N
         neighbour_map=_neighbours(published),
         with_drafts=drafts,
         by_language={lang: tuple(for_language(published, lang, languages)) for lang in languages},
-        by_subject=_BySubject(published, languages, previous.by_subject if previous is not None
-                              and isinstance(previous.by_subject, _BySubject) else None),
+        by_subject=_by_subject(published, languages),
     )

@@ -73,7 +73,7 @@ def _item(problem: Diagnostic, content: str) -> str:
     colour = "#b00020" if problem.is_error else "#8a5a00"
     return (f'<li style="margin:.35rem 0"><code style="font:13px/1.4 ui-monospace,monospace;background:#fff;'
             f'padding:0 .25rem">{html.escape(problem.shown_path(content))}:{problem.line}</code> '
-            f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.message)}'
+            f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.text)}'
             + (f'<br><span style="color:#333">Fix: {html.escape(fix)}</span>' if fix else "") + "</li>")
 
 

@@ -292,7 +292,7 @@ class DevServer:
                     for file, data in search_inputs(pages.items()):  # only what Pagefind reads
                         (folder / file).parent.mkdir(parents=True, exist_ok=True)
                         (folder / file).write_bytes(data)
-                    files = {file: (folder / file).read_bytes() for file in index_site(folder).files}
+                    files = {file: (folder / file).read_bytes() for file in index_site(folder)}
             except SearchIndexError as exc:
                 self._say(f"search is off in this preview: {exc}")
             except Exception:  # noqa: BLE001 - the preview works without search
@@ -318,7 +318,7 @@ class DevServer:
 
     def _problem_keys(self) -> frozenset[tuple[str, int, str]]:
         """What the panel shows, without page counts (which grow while the background pass runs)."""
-        return frozenset((d.path, d.line, d.message.split(" (while rendering ")[0]) for d in self.diagnostics())
+        return frozenset((d.path, d.line, d.message) for d in self.diagnostics())
 
     def _report_problems(self) -> None:
         problems = self.diagnostics()

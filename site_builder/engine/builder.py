@@ -1,0 +1,288 @@
+"""The engine of ``build``: load through the cache, then render only the outputs whose inputs changed.
+
+For every output file of the last build, the cache keeps a ``Record``: the digest of its route
+(context included), the templates it used with their digests, the questions it asked the views
+with the digest of their answers (see ``fingerprint``), and the size, mtime and inode of the file
+it left in the output folder. A warm build plans the whole site (cheap), then for each output:
+same route, same templates, same answers, and the file in output/ still the one recorded ->
+hard-link it from the previous output into the staging folder; otherwise render it. The writer's
+atomic swap and manifest are unchanged. Anything the engine cannot verify is rendered again.
+
+Copies (static files, attachments) are linked when their source's stamp is the recorded one; the
+search index is linked when no page it reads changed (same files, same bytes).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple, Optional, cast
+
+import jinja2
+
+from ..content.archive import read_settings
+from ..content.discover import discover
+from ..content.model import Archive
+from ..options import Options
+from ..output.render import Renderer, RenderOne, Written, plain, render_to
+from ..output.search import SUBDIR, index_site
+from ..output.writer import Writer
+from ..plan.routes import Route
+from ..plan.site import Site
+from ..plan.views import Views
+from .digest import Digester
+from .documents import Documents
+from .fingerprint import Answers, RecordingLoader, Resolver, fingerprint
+from .store import Store, digest_bytes
+from .tracking import Tracker, TrackedObject, TrackedRoutes
+
+INDEX = "outputs"
+
+
+class Record(NamedTuple):
+    """What the cache knows of one file of the previous output."""
+
+    route: bytes  # digest of the route that made it (b"" for the search index's files)
+    templates: tuple[tuple[str, bytes], ...]  # each template its render used, with its digest
+    questions: Optional[tuple[int, ...]]  # into the index's question table; None: render it every time
+    answers: bytes  # digest of the answers to those questions, in order
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: bytes  # of its bytes (b"" for copies)
+    searchable: bool = False
+    source: tuple[int, int] = (-1, -1)  # a copy: its source file's (mtime_ns, size)
+
+
+@dataclass
+class Outcome:
+    """What writing the site did: for the next build (records) and for the caller (changes)."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    questions: list[Any] = field(default_factory=list)
+    rendered: int = 0
+    linked: int = 0
+    search: bytes = b""
+    changed: tuple[str, ...] = ()  # output files new or different from the previous build
+    removed: tuple[str, ...] = ()  # output files of the previous build that are gone
+    searched: bool = False  # the search indexer ran (some page it reads changed)
+
+
+class Engine:
+    """One build's use of the cache; without a store it renders everything, tracking nothing."""
+
+    def __init__(self, options: Options, notices: list[str]):
+        self.options = options
+        self.store = Store.open(options.cache_dir, notices.append) if options.cache_dir is not None else None
+        self.documents = Documents(options, self.store)
+        self.digester = Digester()
+        self._templates: dict[str, bytes] = {}
+        self._plan = b""
+
+    def load(self) -> Archive:
+        """The checked archive, each document from the cache when its inputs are unchanged."""
+        settings = read_settings(self.options)
+        sources, found = discover(self.options.content)
+        return self.documents.archive(settings, sources, found, self.digester)
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def write(self, site: Site, writer: Writer) -> Outcome:
+        """Every output into the writer's stage: linked when provably unchanged, rendered otherwise."""
+        plan = self._plan_digest(site)
+        index = self._previous(plan)
+        previous: dict[str, Record] = index.get("files", {}) if index else {}
+        table: list[Any] = list(index.get("questions", [])) if index else []
+        outcome = Outcome(questions=table)
+        answers = self._answers(site) if self.store is not None else None
+        todo: list[int] = []
+        digests: dict[str, bytes] = {}
+        for position, route in enumerate(site.routes):
+            file = route.output_file
+            record = previous.get(file)
+            if route.kind == "copy":
+                self._copy(route, record, writer, outcome)
+                continue
+            digest = digests[file] = self.digester.of(route) if answers is not None else b""
+            if answers is not None and record is not None and self._unchanged(file, record, digest, answers, table):
+                writer.link(file, self.options.output / file, route.source)
+                outcome.records[file], outcome.linked = record, outcome.linked + 1
+            else:
+                writer.reserve(file, route.source)
+                todo.append(position)
+        render_one = self._tracked(site) if answers is not None else plain(Renderer(site, self.options.templates))
+        written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs)
+        self._note_rendered(written, digests, outcome)
+        if self.options.search:
+            self._search(writer, index, previous, outcome)
+        outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if _differs(previous.get(f), r)))
+        outcome.removed = tuple(sorted(set(previous) - set(outcome.records)))
+        self._plan = plan
+        return outcome
+
+    def remember(self, outcome: Outcome) -> None:
+        """After the swap: the records of the output now in place, for the next build."""
+        if self.store is None:
+            return
+        used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
+        renumber = {old: new for new, old in enumerate(used)}
+        records = {file: r._replace(questions=tuple(renumber[q] for q in r.questions)) if r.questions is not None else r
+                   for file, r in outcome.records.items()}
+        self.store.put(INDEX, self._index_key(), {
+            "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
+            "search": outcome.search})
+
+    def _index_key(self) -> bytes:
+        return digest_bytes(b"output", str(self.options.output.resolve()).encode())
+
+    def _previous(self, plan: bytes) -> Optional[dict[str, Any]]:
+        if self.store is None:
+            return None
+        index = self.store.get(INDEX, self._index_key())
+        if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), dict):
+            return None
+        return index
+
+    def _plan_digest(self, site: Site) -> bytes:
+        """What every page may read besides its answers: settings, UI strings, asset names, options."""
+        if self.store is None:
+            return b""
+        return digest_bytes(b"plan", self.store.version.encode(), str(self.options.templates.resolve()).encode(),
+                            self.digester.of((site.views.archive.config, site.strings, self.options.drafts,
+                                              {name: asset.path for name, asset in site.assets.items()})))
+
+    # --- deciding --------------------------------------------------------------------------------
+
+    def _answers(self, site: Site) -> Answers:
+        tracker = Tracker()
+        tracker.reset(site.views, site.routes)
+        return Answers(tracker, Resolver(site.views.archive), self.digester)
+
+    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> bool:
+        if record.route != route or record.questions is None:
+            return False
+        if any(self._template(name) != digest for name, digest in record.templates):
+            return False
+        if not _same_file(self.options.output / file, record):
+            return False
+        try:
+            now = b"".join(answers.digest(table[q]) for q in record.questions)
+        except IndexError:
+            return False
+        return digest_bytes(now) == record.answers
+
+    def _template(self, name: str) -> bytes:
+        known = self._templates.get(name)
+        if known is None:
+            try:
+                data = (self.options.templates / name).read_bytes()
+            except OSError:
+                data = b"\0absent"
+            known = self._templates[name] = digest_bytes(data)
+        return known
+
+    # --- rendering -------------------------------------------------------------------------------
+
+    def _tracked(self, site: Site) -> RenderOne:
+        """Render with the views behind the tracker; note what each page read and which templates."""
+        tracker = Tracker()
+        tracker.reset(site.views, site.routes)
+        tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.strings, site.assets,
+                       cast(tuple[Route, ...], TrackedRoutes(tracker)))
+        loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
+        renderer = Renderer(tracked, self.options.templates, loader)
+        digester = self.digester
+
+        def render_one(route: Route) -> tuple[bytes, Any]:
+            tracker.begin()
+            loader.begin()
+            try:
+                data = renderer.render(route)
+                reads = tracker.end()
+            except Exception:  # noqa: BLE001 - maybe the stand-ins: render as a plain build does
+                tracker.end()
+                reads = None
+                tracker.raw = True
+                try:
+                    data = renderer.render(route)
+                finally:
+                    tracker.raw = False
+            used = loader.end()
+            return data, (fingerprint(reads, digester) if reads is not None else None, used)
+        return render_one
+
+    def _note_rendered(self, written: list[Written], digests: dict[str, bytes], outcome: Outcome) -> None:
+        interned = {question: number for number, question in enumerate(outcome.questions)}
+        for item in written:
+            outcome.rendered += 1
+            reads, used = item.note if item.note is not None else (None, ())
+            questions: Optional[tuple[int, ...]] = None
+            answers = b""
+            if reads is not None:
+                numbers = []
+                for question, _ in reads:
+                    number = interned.get(question)
+                    if number is None:
+                        number = interned[question] = len(outcome.questions)
+                        outcome.questions.append(question)
+                    numbers.append(number)
+                questions, answers = tuple(numbers), digest_bytes(b"".join(d for _, d in reads))
+            outcome.records[item.file] = Record(digests.get(item.file, b""), tuple((n, self._template(n)) for n in used),
+                                                questions, answers, item.size, item.mtime_ns, item.inode,
+                                                item.digest, item.searchable)
+
+    def _copy(self, route: Route, record: Optional[Record], writer: Writer, outcome: Outcome) -> None:
+        file = route.output_file
+        try:
+            stat = os.stat(route.file)
+        except OSError:
+            stat = None
+        stamp = (stat.st_mtime_ns, stat.st_size) if stat is not None else (-1, -1)
+        previous = self.options.output / file
+        if self.store is not None and record is not None and stat is not None and record.source == stamp \
+                and _same_file(previous, record):
+            writer.link(file, previous, route.source)
+            outcome.records[file], outcome.linked = record, outcome.linked + 1
+            return
+        writer.copy(file, route.file, route.source)
+        done = (writer.stage / file).stat()
+        outcome.records[file] = Record(b"", (), None, b"", done.st_size, done.st_mtime_ns, done.st_ino, b"",
+                                       False, stamp)
+
+    # --- the search index ------------------------------------------------------------------------
+
+    def _search(self, writer: Writer, index: Optional[dict[str, Any]], previous: dict[str, Record],
+                outcome: Outcome) -> None:
+        """Pagefind reads only the pages marked for it: same pages, same bytes -> same index."""
+        pages = sorted((f, r.digest) for f, r in outcome.records.items() if r.searchable)
+        outcome.search = digest_bytes(b"search", *(f.encode() + d for f, d in pages)) if self.store is not None else b""
+        old = [(f, r) for f, r in previous.items() if f.startswith(SUBDIR + "/")]
+        if index is not None and index.get("search") == outcome.search and old \
+                and all(_same_file(self.options.output / f, r) for f, r in old):
+            for file, record in old:
+                writer.link(file, self.options.output / file, "the search index")
+                outcome.records[file] = record
+            return
+        files = index_site(writer.stage)
+        writer.adopt(files, "the search index")
+        outcome.searched = True
+        for file in files:
+            stat = (writer.stage / file).stat()
+            outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino, b"")
+
+
+def _differs(old: Optional[Record], new: Record) -> bool:
+    """A new file, new bytes, or a copy or index file made again."""
+    if old is None:
+        return True
+    return old.digest != new.digest if new.digest else old != new
+
+
+def _same_file(path: Path, record: Record) -> bool:
+    """The file in the previous output is the one the cache describes (size, mtime, inode)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode)
