@@ -44,7 +44,15 @@ def write(content: Path, scaffold: Scaffold) -> Path:
 
 
 def _quote(text: str) -> str:
-    """A YAML double-quoted string: safe whatever the title holds (colons, quotes, #)."""
+    """A YAML double-quoted string: safe whatever the title holds (colons, quotes, #).
+
+    A control character (a line break, a tab, an escape pasted into the shell) is refused here, as
+    ``check`` would refuse it in the file.
+    """
+    bad = re.search("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]", text)
+    if bad:
+        raise UsageError(f"the text {text!r} holds the control character U+{ord(bad.group()):04X}; "
+                         "type it again without it; nothing was written")
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

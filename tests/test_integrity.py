@@ -56,7 +56,8 @@ def test_symlink_leading_outside_content_is_refused(tmp_path: Path, monkeypatch:
     secret.write_text("not for publication")
     (content / "static").mkdir()
     (content / "static" / "leak.txt").symlink_to(secret)
-    (content / "static" / "fine.txt").symlink_to(content / "topics.yaml")
+    (content / "static" / "real.txt").write_text("published")
+    (content / "static" / "fine.txt").symlink_to(content / "static" / "real.txt")
     monkeypatch.chdir(tmp_path)
     code, _, err = run("build")
     assert code == 1

@@ -8,6 +8,7 @@ code with its fix; and its tables of fields are generated from the fields the mo
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 from pathlib import Path
@@ -153,6 +154,14 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
         "releases/2011/2011-01-01-a.md": "---\ntitle: A\ndate: 2011-01-01\nlang: fr\ntranslation_key: jan\n---\nA.\n",
         "releases/2011/2011-01-02-b.md": "---\ntitle: B\ndate: 2011-01-02\nlang: fr\ntranslation_key: jan\n---\nB.\n"},
     "duplicate-url": {"releases/2010/warsaw.md": "---\ntitle: X\ndate: 2010-01-01\n---\nX.\n"},
+    "yaml-limit": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\nplace: &a [" + ", ".join(["*a"] * 0) + "]\n"
+                           + "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 7))
+                           .replace("*l0", "*a") + "---\nX.\n"},
+    "yaml-type": {RELEASE: "---\ntitle: !!set {a, b}\ndate: 2011-01-01\n---\nX.\n"},
+    "control-character": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nX\x01.\n"},
+    "special-file": {},  # made below
+    "unreadable": {},  # os.access says no below (the tests may run as root, who may read anything)
+    "path-too-long": {RELEASE: "---\ntitle: X\ndate: 2010-01-01\nslug: " + "a" * 250 + "\n---\nX.\n"},
     "broken-symlink": {},  # made below
     "symlink-outside": {},  # made below
     "template-error": {},  # a template is broken below
@@ -171,6 +180,10 @@ def test_each_catalogue_example_is_printed_by_the_builder(code: str, tmp_path: P
     if code == "not-utf8":
         (content / RELEASE).parent.mkdir(parents=True, exist_ok=True)
         (content / RELEASE).write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    if code == "special-file":
+        os.mkfifo(content / "releases" / "2010" / "2010-12-10-pipe.md")
+    if code == "unreadable":
+        monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
     if code == "broken-symlink":
         (content / "static").mkdir()
         (content / "static" / "gone.pdf").symlink_to(tmp_path / "nothing-here.pdf")

@@ -9,11 +9,10 @@ its cache) can run them itself: ``read_settings`` -> ``discover`` -> ``load_docu
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import Optional, Sequence
 
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .config import load_site_config, load_topics
@@ -103,7 +102,6 @@ def load_documents(sources: Sequence[SourceFile], loader: Loader, jobs: int) -> 
     if jobs > 1 and len(sources) >= 200:
         size = max(25, len(sources) // (jobs * 4))
         chunks = [list(sources[i:i + size]) for i in range(0, len(sources), size)]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_loader, initargs=(loader,)) as pool:
+        with worker_pool(jobs, len(chunks), _init_loader, (loader,)) as pool:
             return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
     return [loader.load(s) for s in sources]

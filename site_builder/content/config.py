@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any, Optional
 
 from . import schema
@@ -24,6 +26,12 @@ def load_site_config(content: Path, base_url: Optional[str] = None) -> SiteConfi
             values["base_url"] = schema.url(base_url)
         except schema.FieldError as exc:
             problems.append(Diagnostic("--base-url", 0, exc.message, exc.hint, code="bad-value"))
+    if "base_url" in values:
+        problem = _base_url_problem(values["base_url"])
+        if problem:
+            problems.append(Diagnostic("--base-url" if base_url is not None else SITE_FILE,
+                                       0 if base_url is not None else lines.at("base_url"), problem,
+                                       "e.g. https://example.org/archive/", code="bad-value"))
     languages = tuple(values.get("languages", ()))
     for index, lang in enumerate(languages):
         if not schema.ID_PATTERN.match(lang):
@@ -36,6 +44,19 @@ def load_site_config(content: Path, base_url: Optional[str] = None) -> SiteConfi
         raise ContentError(problems)
     base = values["base_url"]
     return SiteConfig(**{**values, "base_url": base if base.endswith("/") else base + "/", "kinds": kinds})
+
+
+def _base_url_problem(base_url: str) -> str:
+    """Every link and redirect starts with base_url's path: ``//evil.example/`` there would send readers
+    to another site, a quote or ``<`` would break out of attributes. Only a plain path is accepted."""
+    parts = urlsplit(base_url)
+    if parts.query or parts.fragment or "?" in base_url or "#" in base_url:
+        return f"base_url: '{base_url}' must not have a ? or # part"
+    if "//" in parts.path or "\\" in parts.path:
+        return f"base_url: the path of '{base_url}' must not contain // or a backslash"
+    if not re.fullmatch(r"[A-Za-z0-9._~/%+,;=:@-]*", parts.path) or not re.fullmatch(r"[A-Za-z0-9.:\[\]-]+", parts.netloc):
+        return f"base_url: '{base_url}' has characters an address cannot have; write them %-encoded"
+    return ""
 
 
 def _kinds(raw: Any, lines: LineMap, languages: tuple[str, ...], problems: list[Diagnostic]) -> dict[str, dict[str, str]]:
@@ -105,5 +126,4 @@ def _read_yaml(content: Path, name: str) -> tuple[Any, LineMap]:
     try:
         return load_yaml(text)
     except YamlError as exc:
-        raise ContentError([Diagnostic(name, exc.line, exc.message, "check the indentation and quotes on that line",
-                                       code="malformed-yaml")]) from None
+        raise ContentError([exc.diagnostic(name)]) from None

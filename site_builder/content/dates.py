@@ -94,6 +94,10 @@ class FuzzyDate:
             return f"{self.year:04d}-Q{self.quarter}"
         return f"{self.year:04d}"
 
+    def html(self) -> str:
+        """A valid HTML ``datetime`` and schema.org date: a quarter is not one, so it is given as its year."""
+        return str(self.year) if self.precision == "quarter" else self.iso()
+
     def describe(self, lang: str) -> str:
         """The date as a reader would say it: "first quarter of 2015", "October 2008"."""
         if self.day:
@@ -112,6 +116,8 @@ def parse_fuzzy(value: Any) -> FuzzyDate:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return FuzzyDate(value.year, value.month, value.day)
     text = str(value).strip()
+    if text[:4] == "0000":
+        raise DateError(f"'{value}': there was no year 0")
     if _EXACT.match(text):
         day = parse_exact(text)
         return FuzzyDate(day.year, day.month, day.day)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISFIFO, S_ISREG, S_ISSOCK
+from typing import Callable
 
 from ..errors import Diagnostic
 
@@ -41,11 +43,17 @@ def classify(rel: str) -> str:
 
 
 def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Every file under ``content`` sorted by path; symlinks leading outside it are refused."""
+    """Every file under ``content`` sorted by path; what cannot be read or published is a problem.
+
+    Nothing is skipped silently: a folder or file that cannot be read, a named pipe, a socket or a
+    device, a link that leads outside content/ (or outside content/static/ for a published file),
+    or back into a folder that holds it, are each reported, so ``check`` never passes an archive
+    that ``build`` would publish incomplete.
+    """
     root = content.resolve()
     found: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(content, followlinks=False, onerror=_unreadable_folder(content, problems)):
         dirnames[:] = sorted(d for d in dirnames if not _is_ignored(d))
         current = Path(dirpath)
         for name in list(dirnames):
@@ -58,7 +66,7 @@ def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                     problems.append(problem)
                 else:
                     # a link to a folder inside content/ is walked like a folder
-                    found.extend(_walk_linked(link, content, root))
+                    found.extend(_walk_linked(link, content, root, problems))
         for name in sorted(filenames):
             if _is_ignored(name):
                 continue
@@ -69,26 +77,51 @@ def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                 if problem:
                     problems.append(problem)
                     continue
-            found.append(_source(path, rel))
+            _add_file(path, rel, found, problems)
     found.sort(key=lambda s: s.rel)
     return found, problems
 
 
-def _walk_linked(link: Path, content: Path, root: Path) -> list[SourceFile]:
-    result = []
-    for dirpath, dirnames, filenames in os.walk(link, followlinks=False):
+def _unreadable_folder(content: Path, problems: list[Diagnostic]) -> Callable[[OSError], None]:
+    def report(error: OSError) -> None:
+        where = Path(error.filename or content)
+        rel = where.relative_to(content).as_posix() if where.is_relative_to(content) else str(where)
+        problems.append(Diagnostic(rel, 0, f"cannot read this folder ({error.strerror or error})",
+                                   "give yourself the right to read it (and its files), or move it out of content/",
+                                   code="unreadable"))
+    return report
+
+
+def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diagnostic]) -> None:
+    """Add a regular, readable file; report anything else."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        problems.append(Diagnostic(rel, 0, f"cannot read this file ({exc.strerror or exc})",
+                                   "check that it still exists and that you may read it", code="unreadable"))
+        return
+    if not S_ISREG(stat.st_mode):
+        what = "a named pipe" if S_ISFIFO(stat.st_mode) else "a socket" if S_ISSOCK(stat.st_mode) else "a device or special file"
+        problems.append(Diagnostic(rel, 0, f"this is {what}, not a file", "remove it from content/: only files can be published",
+                                   code="special-file"))
+        return
+    if not os.access(path, os.R_OK):
+        problems.append(Diagnostic(rel, 0, "cannot read this file (permission denied)",
+                                   "give yourself the right to read it, or move it out of content/", code="unreadable"))
+        return
+    found.append(SourceFile(classify(rel), rel, path, (stat.st_mtime_ns, stat.st_size)))
+
+
+def _walk_linked(link: Path, content: Path, root: Path, problems: list[Diagnostic]) -> list[SourceFile]:
+    result: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(link, followlinks=False, onerror=_unreadable_folder(content, problems)):
         dirnames[:] = sorted(d for d in dirnames if not _is_ignored(d))
         for name in sorted(filenames):
             if not _is_ignored(name):
                 path = Path(dirpath) / name
                 if path.resolve().is_relative_to(root):
-                    result.append(_source(path, path.relative_to(content).as_posix()))
+                    _add_file(path, path.relative_to(content).as_posix(), result, problems)
     return result
-
-
-def _source(path: Path, rel: str) -> SourceFile:
-    stat = path.stat()
-    return SourceFile(classify(rel), rel, path, (stat.st_mtime_ns, stat.st_size))
 
 
 def _check_link(path: Path, rel: str, root: Path) -> Diagnostic | None:
@@ -100,4 +133,11 @@ def _check_link(path: Path, rel: str, root: Path) -> Diagnostic | None:
     if not target.is_relative_to(root):
         return Diagnostic(rel, 0, "this symbolic link leads outside content/",
                           "copy the file into content/ instead of linking to it", code="symlink-outside")
+    if rel.startswith("static/") and not target.is_relative_to(root / "static"):
+        # static/up -> .. would publish site.yaml, drafts and every source file
+        return Diagnostic(rel, 0, "this symbolic link leads outside content/static/, whose files are published",
+                          "copy the file into content/static/ instead of linking to it", code="symlink-outside")
+    if path.parent.resolve().is_relative_to(target):
+        return Diagnostic(rel, 0, "this symbolic link leads back to a folder that holds it",
+                          "remove the link", code="symlink-outside")
     return None

@@ -143,6 +143,11 @@ class Release:
     def year(self) -> int:
         return self.date.year
 
+    @property
+    def has_default_kind(self) -> bool:
+        """A press release: lists name the kind of the other releases only."""
+        return self.kind == DEFAULT_KIND
+
 
 @dataclass(frozen=True, kw_only=True)
 class Meeting:
@@ -175,6 +180,11 @@ class Meeting:
     def slug(self) -> str:
         """The URL segment: ``5.1`` becomes ``5-1``."""
         return self.number.replace(".", "-")
+
+    @property
+    def place(self) -> str:
+        """Where, in words: "Warsaw, Poland" (empty when unknown)."""
+        return ", ".join(part for part in (self.city, self.country) if part)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,21 +9,34 @@ from typing import Any
 from frontmatter.default_handlers import YAMLHandler
 
 from ..errors import ContentError, Diagnostic
+from .schema import FORBIDDEN_CHARACTER
 from .yaml_lines import LineMap, YamlError, load_yaml
 
 _HANDLER = YAMLHandler()
 
 
 def read_text(path: Path, shown: str) -> str:
-    """The file's text; a non-UTF-8 byte is reported at its line instead of a traceback."""
-    data = path.read_bytes()
+    """The file's text; a non-UTF-8 byte or an invisible control character is reported at its line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # deleted, or made unreadable, since it was found
+        raise ContentError([Diagnostic(shown, 0, f"cannot read this file ({exc.strerror or exc})",
+                                       "check that it still exists and that you may read it", code="unreadable")]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ContentError([Diagnostic(shown, line, f"the file is not UTF-8 (byte 0x{data[exc.start]:02x})",
                                        "save it with the UTF-8 encoding in your editor", code="not-utf8")]) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    bad = FORBIDDEN_CHARACTER.search(text)
+    if bad:  # invalid in feeds and the sitemap, invisible on screen: say where it is
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise ContentError([Diagnostic(shown, line, f"invisible control character U+{ord(bad.group()):04X} at column {column}",
+                                       "delete it and type the characters around it again: it cannot be published",
+                                       code="control-character")])
+    return text
 
 
 @dataclass(frozen=True)
@@ -51,8 +64,7 @@ def parse_markdown_file(path: Path, shown: str) -> Parsed:
     try:
         meta, lines = load_yaml(fm)  # fm starts right after the opening ---, on file line 1
     except YamlError as exc:
-        raise ContentError([Diagnostic(shown, exc.line, exc.message, "check the indentation and quotes on that line",
-                                       code="malformed-yaml")]) from None
+        raise ContentError([exc.diagnostic(shown)]) from None
     stripped = body.lstrip("\n")
     return Parsed(meta if meta is not None else {}, lines, stripped, _first_body_line(text, body, stripped))
 

@@ -21,6 +21,9 @@ from .yaml_lines import LineMap
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_PATTERN = ID_PATTERN
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Characters XML 1.0 forbids (feeds and the sitemap would not parse) and that no page should carry:
+# C0 controls but tab and line breaks, lone surrogates (from YAML escapes), U+FFFE and U+FFFF.
+FORBIDDEN_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class FieldError(ValueError):
@@ -90,27 +93,45 @@ def complete(values: dict[str, Any], model: type) -> bool:
 # --- coercers: raw YAML value -> typed value, or FieldError -------------------------------
 
 def text(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+    """Text, or a whole number written without quotes; never a list, a mapping or true/false."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise FieldError(f"expected text, got {describe(value)}", "put the text on the same line, in quotes if it has a colon")
-    return str(value).strip()
+    return printable(str(value).strip())
 
 
 def identifier(value: Any) -> str:
     """An id as used in lists: meeting numbers may come as numbers (5.1), others are strings."""
-    if isinstance(value, bool) or isinstance(value, (list, dict)) or value is None:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise FieldError(f"expected an id, got {describe(value)}")
-    return str(value).strip()
+    return printable(str(value).strip())
 
 
-def list_of(item: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
-    """A list whose items ``item`` checks; a single value is a list of one (a common slip)."""
+def printable(value: str) -> str:
+    """``value`` unless it holds a character no page or feed may carry (see FORBIDDEN_CHARACTER)."""
+    bad = FORBIDDEN_CHARACTER.search(value)
+    if bad:
+        raise FieldError(f"contains the invisible control character U+{ord(bad.group()):04X}",
+                         "retype the text: such characters are often pasted in from other programs")
+    return value
+
+
+def list_of(item: Callable[[Any], str], unique: bool = False) -> Callable[[Any], tuple[str, ...]]:
+    """A list whose items ``item`` checks; a single value is a list of one (a common slip).
+
+    ``unique``: an item listed twice is an error at its line (a release listed twice on a page).
+    """
     def check(value: Any) -> tuple[str, ...]:
-        result = []
+        result: list[str] = []
+        seen: set[str] = set()
         for index, element in enumerate(value if isinstance(value, list) else [value]):
             try:
-                result.append(item(element))
+                checked = item(element)
             except FieldError as exc:
                 raise FieldError(exc.message, exc.hint, (index,)) from None
+            if unique and checked in seen:
+                raise FieldError(f"'{checked}' is listed twice", "remove the second one", (index,))
+            seen.add(checked)
+            result.append(checked)
         return tuple(result)
     return check
 
@@ -169,7 +190,7 @@ def url(value: Any) -> str:
     return result
 
 
-id_list = list_of(identifier)
+id_list = list_of(identifier, unique=True)
 text_list = list_of(text)
 
 
@@ -188,6 +209,9 @@ def alias_paths(value: Any) -> tuple[str, ...]:
         path = text(item)
         bad = (not path.startswith("/") or "//" in path or "?" in path or "#" in path
                or any(part in (".", "..") for part in path.split("/")) or path == "/")
+        if not bad and any(part.startswith(".") for part in path.split("/")):
+            raise FieldError(f"'{path}' names a hidden file", "web servers treat names starting with a dot "
+                             "(.htaccess) as settings: an old address never starts with one", (index,))
         if bad:
             raise FieldError(f"'{path}' is not a path on this site",
                              "write it as it follows the site address, starting with /, e.g. /2010/12/old-page.html", (index,))
@@ -250,6 +274,8 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
+    if not isinstance(value, (str, int, float)):
+        return "a value of another type"
     return f"'{value}'"
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import Diagnostic
+
 Key = tuple[Any, ...]
 
 
@@ -37,10 +39,21 @@ class LineMap:
 class YamlError(Exception):
     """Malformed YAML or a YAML construct we do not accept, with its 1-based line."""
 
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, hint: str = "check the indentation and quotes on that line",
+                 code: str = "malformed-yaml"):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.hint = hint
+        self.code = code
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        """The error as editors see it, at ``path``:line."""
+        if self.code == "yaml-limit":
+            return Diagnostic(path, self.line, self.message, self.hint, code="yaml-limit")
+        if self.code == "yaml-type":
+            return Diagnostic(path, self.line, self.message, self.hint, code="yaml-type")
+        return Diagnostic(path, self.line, self.message, self.hint, code="malformed-yaml")
 
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: same nodes, 5x faster
@@ -59,6 +72,75 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _KEPT_AS_TEXT]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+# Limits (docs/editing.md, "Limits"): front matter is a few fields deep, a few hundred values long.
+MAX_DEPTH = 32  # nested lists and mappings
+MAX_VALUES = 100_000  # values once every alias is expanded ("billion laughs" stops here)
+_SCAN_ABOVE = 4096  # characters: shorter text without aliases and few brackets cannot be too deep
+_LIMIT_HINT = "write each value out in full instead of using anchors (&) and aliases (*)"
+_ACCEPTED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null", "seq", "map", "merge")}
+
+
+def _check_nesting(text: str, offset: int) -> None:
+    """Refuse too deep nesting from the parser's events, before the (recursive) composer meets it."""
+    if len(text) < _SCAN_ABOVE and "*" not in text and text.count("[") + text.count("{") < MAX_DEPTH:
+        return  # cannot nest MAX_DEPTH deep (block nesting that deep needs far more characters)
+    scanner = _StrictLoader(text)
+    try:
+        depth = 0
+        while scanner.check_event():
+            event = scanner.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"lists and mappings nested more than {MAX_DEPTH} levels deep",
+                                    (event.start_mark.line if event.start_mark else 0) + 1 + offset,
+                                    "look for a [ or { that is never closed; front matter needs only a few levels",
+                                    "yaml-limit")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    finally:
+        scanner.dispose()
+
+
+def _check_graph(root: yaml.Node, offset: int) -> None:
+    """Refuse an alias that contains itself, more than MAX_VALUES values once aliases are expanded,
+    and YAML types that have no place in front matter (``!!set``, ``!!binary``, ``!!timestamp``...),
+    whose text would depend on hash order or print as ``b'...'``. Iterative: no recursion to overflow."""
+    size: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        line = node.start_mark.line + 1 + offset
+        children = _children(node)
+        if done:
+            open_nodes.discard(id(node))
+            size[id(node)] = 1 + sum(size[id(child)] for child in children)
+            if size[id(node)] > MAX_VALUES:
+                raise YamlError(f"more than {MAX_VALUES:,} values once aliases (*) are expanded", line,
+                                _LIMIT_HINT, "yaml-limit")
+            continue
+        if id(node) in size:
+            continue
+        if id(node) in open_nodes:
+            raise YamlError("an alias (*) refers to the list or mapping that contains it", line, _LIMIT_HINT, "yaml-limit")
+        if node.tag not in _ACCEPTED_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlError(f"the YAML type {shown} is not accepted", line,
+                            "write the value as plain text, a number, true/false or a list", "yaml-type")
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _collect_lines(node: yaml.Node, path: Key, offset: int, lines: dict[Key, int]) -> None:
@@ -97,9 +179,11 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
     """Parse ``text``; ``offset`` is the number of file lines before it (e.g. 1 for the opening ---)."""
     loader = _StrictLoader(text)
     try:
+        _check_nesting(text, offset)
         node = loader.get_single_node()
         if node is None:
             return None, LineMap({}, offset + 1)
+        _check_graph(node, offset)
         lines: dict[Key, int] = {}
         _collect_lines(node, (), offset, lines)
         data = loader.construct_document(node)

@@ -1,4 +1,5 @@
-"""Open data and files for machines: api/*.json, sitemap.xml, robots.txt.
+"""Open data: api/releases.json, api/meetings.json, api/mechanisms.json, and each language's
+search/filters.json (what the search page filters on).
 
 JSON is written with sorted keys and a fixed indent: the same archive gives the same bytes.
 """
@@ -6,34 +7,18 @@ JSON is written with sorted keys and a fixed indent: the same archive gives the 
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
-from typing import Any, Callable
+from typing import Any
 
-from ..plan.routes import Route
-from ..plan.site import Site
-
-SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-XHTML = "http://www.w3.org/1999/xhtml"
-
-
-def produce(site: Site, route: Route) -> bytes:
-    """The bytes of one data route, by its producer name."""
-    producers: dict[str, Callable[[Site], bytes]] = {
-        "releases_json": releases_json, "meetings_json": meetings_json, "mechanisms_json": mechanisms_json,
-        "sitemap": sitemap, "robots": robots,
-    }
-    if route.template == "search_filters":
-        return search_filters(site, route.lang)
-    return producers[route.template](site)
+from ..plan.urls import Urls
+from ..plan.views import Views
 
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def releases_json(site: Site) -> bytes:
+def releases_json(views: Views, urls: Urls) -> bytes:
     """Every published release in every language, newest first."""
-    urls, views = site.urls, site.views
     items = []
     for release in views.published:
         translations = views.release_translations.get(release.source, (release,))
@@ -51,9 +36,8 @@ def releases_json(site: Site) -> bytes:
     return _json({"releases": items})
 
 
-def meetings_json(site: Site) -> bytes:
+def meetings_json(views: Views, urls: Urls) -> bytes:
     """The timeline, oldest first; ``start`` keeps the precision the editors gave."""
-    urls, views = site.urls, site.views
     lang = views.archive.config.default_language
     items = [{
         "number": m.number, "title": m.title, "start": m.start.iso(), "precision": m.start.precision,
@@ -65,8 +49,7 @@ def meetings_json(site: Site) -> bytes:
     return _json({"meetings": items})
 
 
-def mechanisms_json(site: Site) -> bytes:
-    urls, views = site.urls, site.views
+def mechanisms_json(views: Views, urls: Urls) -> bytes:
     lang = views.archive.config.default_language
     items = [{
         "id": m.id, "name": m.name, "short": m.short, "aliases": list(m.aliases), "organisation": m.organisation,
@@ -78,36 +61,10 @@ def mechanisms_json(site: Site) -> bytes:
     return _json({"mechanisms": items})
 
 
-def search_filters(site: Site, lang: str) -> bytes:
+def search_filters(views: Views, urls: Urls, lang: str) -> bytes:
     """What the search page filters on, per release of one language tree (Pagefind's own filter
     files are not byte-stable between builds, so the search page filters with this file instead)."""
-    urls, views = site.urls, site.views
     items = [{"url": urls.href(urls.release(r)), "title": r.title, "date": r.date.isoformat(), "year": r.year,
               "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics)}
              for r in views.releases(lang)]
     return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
-
-
-def sitemap(site: Site) -> bytes:
-    """Every indexable page, with its language versions as xhtml:link alternates."""
-    urls = site.urls
-    ET.register_namespace("", SITEMAP)
-    ET.register_namespace("xhtml", XHTML)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for route in site.routes:
-        if route.kind != "page" or not route.indexable:
-            continue
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.absolute(route.path)
-        release = route.context.get("release")
-        if release is not None:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = release.date.isoformat()
-        if len(route.alternates) > 1:
-            for lang, path in route.alternates:
-                ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": lang, "href": urls.absolute(path)})
-    ET.indent(root)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
-
-
-def robots(site: Site) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.urls.absolute('sitemap.xml')}\n".encode("utf-8")

@@ -12,7 +12,8 @@ from typing import Sequence
 
 from ..content.model import Release
 from ..plan.routes import Route
-from ..plan.site import Site
+from ..plan.urls import Urls
+from ..plan.views import Views
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 20
@@ -23,27 +24,24 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom(site: Site, route: Route) -> bytes:
-    """The feed of one route: site, mechanism or topic, newest releases first."""
-    views, urls, lang = site.views, site.urls, route.lang
-    config = views.archive.config
-    kind = route.context["kind"]
-    if kind == "mechanism":
-        mechanism = route.context["mechanism"]
+def atom(views: Views, urls: Urls, route: Route) -> bytes:
+    """The feed of one route, newest releases first: a mechanism's or a topic's when the route is
+    about one, else the whole site's in the route's language."""
+    lang, config = route.lang, views.archive.config
+    mechanism, topic = route.context.get("mechanism"), route.context.get("topic")
+    if mechanism is not None:
         releases = views.about_mechanism(mechanism, lang)
         title, page = f"{config.title}: {mechanism.short}", urls.mechanism(mechanism.id, lang)
-    elif kind == "topic":
-        topic = route.context["topic"]
+    elif topic is not None:
         releases = views.about_topic(topic, lang)
         title, page = f"{config.title}: {topic.title}", urls.topic(topic.id, lang)
     else:
         releases = views.releases(lang)
         title, page = config.title, urls.home(lang)
-    return _feed(site, title, page, route.path, lang, releases[:FEED_SIZE])
+    return _feed(views, urls, title, page, route.path, lang, releases[:FEED_SIZE])
 
 
-def _feed(site: Site, title: str, page: str, path: str, lang: str, releases: Sequence[Release]) -> bytes:
-    urls = site.urls
+def _feed(views: Views, urls: Urls, title: str, page: str, path: str, lang: str, releases: Sequence[Release]) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
     _text(feed, "id", urls.absolute(path))
@@ -52,15 +50,14 @@ def _feed(site: Site, title: str, page: str, path: str, lang: str, releases: Seq
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": urls.absolute(path)})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": urls.absolute(page)})
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    _text(author, "name", site.views.archive.config.title)
+    _text(author, "name", views.archive.config.title)
     for release in releases:
-        feed.append(_entry(site, release))
+        feed.append(_entry(views, urls, release))
     ET.indent(feed)
     return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def _entry(site: Site, release: Release) -> ET.Element:
-    urls, views = site.urls, site.views
+def _entry(views: Views, urls: Urls, release: Release) -> ET.Element:
     address = urls.absolute(urls.release(release))
     entry = ET.Element(f"{{{ATOM}}}entry", {"{http://www.w3.org/XML/1998/namespace}lang": release.lang})
     _text(entry, "id", address)

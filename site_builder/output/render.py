@@ -9,18 +9,17 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import jinja2
 from ..content import dates
-from . import api, feeds
+from . import api, feeds, sitemap, structured
+from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
-from ..plan.routes import Route
+from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
 
 def file_size(size: int, lang: str = "en") -> str:
@@ -59,13 +58,14 @@ class Renderer:
 
         @jinja2.pass_context
         def meeting_title(context: jinja2.runtime.Context, meeting: Meeting) -> str:
-            return meeting.title or site.t("meeting_title", context["lang"]).format(number=meeting.number)
+            return structured.meeting_title(meeting, site.t, context["lang"])
 
         def asset(name: str) -> str:
             return urls.href(site.assets[name].path)
 
         return {"site": site.views.archive.config, "views": site.views, "urls": urls, "href": urls.href,
-                "absolute": urls.absolute, "t": t, "asset": asset, "meeting_title": meeting_title}
+                "absolute": urls.absolute, "t": t, "asset": asset, "meeting_title": meeting_title,
+                "PageType": PageType}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -90,20 +90,39 @@ class Renderer:
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
         try:
-            if route.kind in ("page", "redirect"):
-                html = self.env.get_template(route.template).render(route=route, **route.context)
-                return html.encode("utf-8")
-            if route.kind == "feed":
-                return feeds.atom(self.site, route)
-            if route.kind == "data":
-                return api.produce(self.site, route)
-            if route.kind == "bytes":
-                return route.data
+            return self._produce(route)
         except jinja2.TemplateError as exc:
             raise ContentError([self._template_problem(exc, route)]) from None
         except KeyError as exc:  # a missing UI string or context key
             raise ContentError([self._template_problem(exc, route)]) from None
-        raise ValueError(f"cannot render a route of kind {route.kind}")
+
+    def _produce(self, route: Route) -> bytes:
+        """Each kind of output from its producer, given only what that producer reads."""
+        views, urls = self.site.views, self.site.urls
+        match route.kind:
+            case Kind.PAGE | Kind.REDIRECT:
+                json_ld = structured.structured_data(views, urls, self.site.t, route)
+                page = self.env.get_template(route.template).render(route=route, structured=json_ld, **route.context)
+                return page.encode("utf-8")
+            case Kind.FEED:
+                return feeds.atom(views, urls, route)
+            case Kind.BYTES:
+                return route.data
+            case Kind.DATA:
+                match route.dataset:
+                    case Dataset.RELEASES:
+                        return api.releases_json(views, urls)
+                    case Dataset.MEETINGS:
+                        return api.meetings_json(views, urls)
+                    case Dataset.MECHANISMS:
+                        return api.mechanisms_json(views, urls)
+                    case Dataset.SEARCH_FILTERS:
+                        return api.search_filters(views, urls, route.lang)
+                    case Dataset.SITEMAP:
+                        return sitemap.sitemap(self.site.routes, urls)
+                    case Dataset.ROBOTS:
+                        return sitemap.robots(urls)
+        raise TypeError(f"{route.kind} route /{route.path} is not rendered (copies are copied by the writer)")
 
     def _template_problem(self, exc: Exception, route: Route) -> Diagnostic:
         name, line = route.template or "?", 0
@@ -197,8 +216,7 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
         size = max(16, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork"),
-                                 initializer=_init_worker, initargs=(render_one, routes, stage)) as pool:
+        with worker_pool(jobs, len(chunks), _init_worker, (render_one, routes, stage)) as pool:
             for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
                 out.extend(chunk_out)
                 problems.extend(chunk_problems)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from enum import StrEnum
+from typing import Any, Optional, Sequence
 
 from .assets import Asset
 from ..errors import Diagnostic
@@ -19,11 +20,70 @@ from .views import Views
 ROBOTS = "robots.txt"
 
 
+class Kind(StrEnum):
+    """How an output is made."""
+
+    PAGE = "page"  # an HTML page rendered from its template
+    REDIRECT = "redirect"  # an old address: a tiny page sending readers to the new one
+    FEED = "feed"  # an Atom feed (output/feeds)
+    DATA = "data"  # a machine-readable file (output/api, output/sitemap)
+    COPY = "copy"  # a file of content/ copied as it is
+    BYTES = "bytes"  # bytes known when planning (the theme's hashed assets)
+
+
+class PageType(StrEnum):
+    """What an HTML page shows. Its template is ``<value>.html``; templates ask the page type, never
+    the template's file name, what the page is (its menu section, its Open Graph type)."""
+
+    HOME = "home"
+    RELEASES = "releases"
+    YEAR = "year"
+    RELEASE = "release"
+    MEETINGS = "meetings"
+    MEETING = "meeting"
+    MECHANISMS = "mechanisms"
+    MECHANISM = "mechanism"
+    TOPICS = "topics"
+    TOPIC = "topic"
+    SEARCH = "search"
+    PAGE = "page"
+    NOT_FOUND = "404"
+    REDIRECT = "redirect"
+
+    @property
+    def template(self) -> str:
+        return f"{self.value}.html"
+
+    @property
+    def section(self) -> str:
+        """The entry of the site menu this page belongs to ("" for none)."""
+        return SECTIONS.get(self, "")
+
+
+SECTIONS = {
+    PageType.RELEASES: "releases", PageType.YEAR: "releases", PageType.RELEASE: "releases",
+    PageType.MEETINGS: "meetings", PageType.MEETING: "meetings", PageType.MECHANISMS: "mechanisms",
+    PageType.MECHANISM: "mechanisms", PageType.TOPICS: "topics", PageType.TOPIC: "topics", PageType.SEARCH: "search",
+}
+
+
+class Dataset(StrEnum):
+    """Which machine-readable file a data route is."""
+
+    RELEASES = "releases"
+    MEETINGS = "meetings"
+    MECHANISMS = "mechanisms"
+    SEARCH_FILTERS = "search filters"
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+
+
 @dataclass(frozen=True)
 class Route:
     path: str  # site-relative URL path: "releases/2010/renewed-commitment/" or "feed.xml"
-    kind: str  # page | feed | data | copy | bytes | redirect
-    template: str = ""  # page: the Jinja template; data: the producer's name
+    kind: Kind
+    page: Optional[PageType] = None  # page and redirect: what the page shows
+    dataset: Optional[Dataset] = None  # data: which file
     context: dict[str, Any] = field(default_factory=dict, compare=False)
     source: str = ""  # the content file (or "site") responsible for this output
     line: int = 0
@@ -37,6 +97,11 @@ class Route:
     def output_file(self) -> str:
         return Urls.file_for(self.path)
 
+    @property
+    def template(self) -> str:
+        """The Jinja template of a page or redirect ("" for other outputs)."""
+        return self.page.template if self.page is not None else ""
+
 
 def build_routes(views: Views, urls: Urls, assets: dict[str, Asset]) -> list[Route]:
     """The whole URL table of SPEC.md for every language, plus files, aliases and assets."""
@@ -47,15 +112,16 @@ def build_routes(views: Views, urls: Urls, assets: dict[str, Asset]) -> list[Rou
     routes += _release_routes(views, urls)
     routes += _page_routes(views, urls)
     routes += [
-        Route("404.html", "page", "404.html", {"lang": config.default_language}, source="site", lang=config.default_language),
-        Route("sitemap.xml", "data", "sitemap", source="site"),
-        Route(ROBOTS, "data", "robots", source="site"),
-        Route("api/releases.json", "data", "releases_json", source="site"),
-        Route("api/meetings.json", "data", "meetings_json", source="site"),
-        Route("api/mechanisms.json", "data", "mechanisms_json", source="site"),
+        Route("404.html", Kind.PAGE, PageType.NOT_FOUND, context={"lang": config.default_language}, source="site",
+              lang=config.default_language),
+        Route("sitemap.xml", Kind.DATA, dataset=Dataset.SITEMAP, source="site"),
+        Route(ROBOTS, Kind.DATA, dataset=Dataset.ROBOTS, source="site"),
+        Route("api/releases.json", Kind.DATA, dataset=Dataset.RELEASES, source="site"),
+        Route("api/meetings.json", Kind.DATA, dataset=Dataset.MEETINGS, source="site"),
+        Route("api/mechanisms.json", Kind.DATA, dataset=Dataset.MECHANISMS, source="site"),
     ]
-    routes += [Route(urls.static(s.source), "copy", source=s.source, file=s.path) for s in views.archive.statics]
-    routes += [Route(a.path, "bytes", source="templates/static/" + a.name, data=a.data) for a in assets.values()]
+    routes += [Route(urls.static(s.source), Kind.COPY, source=s.source, file=s.path) for s in views.archive.statics]
+    routes += [Route(a.path, Kind.BYTES, source="templates/static/" + a.name, data=a.data) for a in assets.values()]
     return sorted(routes, key=lambda r: r.output_file)
 
 
@@ -68,45 +134,45 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
     """The pages every language has: home, lists, timeline, mechanisms, topics, feeds."""
     langs = views.archive.config.languages
 
-    def page(path: str, template: str, context: dict[str, Any], alternates: tuple[tuple[str, str], ...]) -> Route:
-        return Route(path, "page", template, {"lang": lang, **context}, source="site", lang=lang,
+    def page(path: str, page_type: PageType, context: dict[str, Any], alternates: tuple[tuple[str, str], ...]) -> Route:
+        return Route(path, Kind.PAGE, page_type, context={"lang": lang, **context}, source="site", lang=lang,
                      alternates=alternates, indexable=True)
 
     routes = [
-        page(urls.home(lang), "home.html", {}, _everywhere(urls, langs, urls.home)),
-        page(urls.meetings(lang), "meetings.html", {}, _everywhere(urls, langs, urls.meetings)),
-        page(urls.mechanisms(lang), "mechanisms.html", {}, _everywhere(urls, langs, urls.mechanisms)),
-        page(urls.topics(lang), "topics.html", {}, _everywhere(urls, langs, urls.topics)),
-        page(urls.search(lang), "search.html", {}, _everywhere(urls, langs, urls.search)),
-        Route(urls.search(lang) + "filters.json", "data", "search_filters", {"lang": lang}, source="site", lang=lang),
-        Route(urls.feed(lang), "feed", context={"lang": lang, "kind": "site"}, source="site", lang=lang),
+        page(urls.home(lang), PageType.HOME, {}, _everywhere(urls, langs, urls.home)),
+        page(urls.meetings(lang), PageType.MEETINGS, {}, _everywhere(urls, langs, urls.meetings)),
+        page(urls.mechanisms(lang), PageType.MECHANISMS, {}, _everywhere(urls, langs, urls.mechanisms)),
+        page(urls.topics(lang), PageType.TOPICS, {}, _everywhere(urls, langs, urls.topics)),
+        page(urls.search(lang), PageType.SEARCH, {}, _everywhere(urls, langs, urls.search)),
+        Route(urls.search(lang) + "filters.json", Kind.DATA, dataset=Dataset.SEARCH_FILTERS, context={"lang": lang},
+              source="site", lang=lang),
+        Route(urls.feed(lang), Kind.FEED, context={"lang": lang}, source="site", lang=lang),
     ]
     for chunk in views.pagination(lang):
-        routes.append(page(urls.releases(lang, chunk.number), "releases.html", {"chunk": chunk},
+        routes.append(page(urls.releases(lang, chunk.number), PageType.RELEASES, {"chunk": chunk},
                            _everywhere(urls, langs, lambda code: urls.releases(code, chunk.number))))
     for year, releases in views.years(lang).items():
-        routes.append(page(urls.year(lang, year), "year.html", {"year": year, "releases": releases},
+        routes.append(page(urls.year(lang, year), PageType.YEAR, {"year": year, "releases": releases},
                            tuple((code, urls.year(code, year)) for code in langs)))
     for meeting in views.timeline:
-        routes.append(Route(urls.meeting(meeting, lang), "page", "meeting.html", {"lang": lang, "meeting": meeting},
-                            source=meeting.source, lang=lang, indexable=True,
+        routes.append(Route(urls.meeting(meeting, lang), Kind.PAGE, PageType.MEETING,
+                            context={"lang": lang, "meeting": meeting}, source=meeting.source, lang=lang, indexable=True,
                             alternates=_everywhere(urls, langs, lambda code: urls.meeting(meeting, code))))
     for mechanism in views.mechanisms:
         for chunk in views.subject_pages("mechanism", mechanism.id, lang):
             alternates = _everywhere(urls, langs, lambda code: urls.paged(urls.mechanism(mechanism.id, code), chunk.number))
-            routes.append(Route(urls.paged(urls.mechanism(mechanism.id, lang), chunk.number), "page", "mechanism.html",
-                                {"lang": lang, "mechanism": mechanism, "chunk": chunk}, source=mechanism.source,
+            routes.append(Route(urls.paged(urls.mechanism(mechanism.id, lang), chunk.number), Kind.PAGE, PageType.MECHANISM,
+                                context={"lang": lang, "mechanism": mechanism, "chunk": chunk}, source=mechanism.source,
                                 lang=lang, alternates=alternates, indexable=True))
-        routes.append(Route(urls.mechanism_feed(mechanism.id, lang), "feed",
-                            context={"lang": lang, "kind": "mechanism", "mechanism": mechanism},
-                            source=mechanism.source, lang=lang))
+        routes.append(Route(urls.mechanism_feed(mechanism.id, lang), Kind.FEED,
+                            context={"lang": lang, "mechanism": mechanism}, source=mechanism.source, lang=lang))
     for topic in views.topics:
         for chunk in views.subject_pages("topic", topic.id, lang):
             alternates = _everywhere(urls, langs, lambda code: urls.paged(urls.topic(topic.id, code), chunk.number))
-            routes.append(Route(urls.paged(urls.topic(topic.id, lang), chunk.number), "page", "topic.html",
-                                {"lang": lang, "topic": topic, "chunk": chunk}, source="topics.yaml",
+            routes.append(Route(urls.paged(urls.topic(topic.id, lang), chunk.number), Kind.PAGE, PageType.TOPIC,
+                                context={"lang": lang, "topic": topic, "chunk": chunk}, source="topics.yaml",
                                 line=topic.line, lang=lang, alternates=alternates, indexable=True))
-        routes.append(Route(urls.topic_feed(topic.id, lang), "feed", context={"lang": lang, "kind": "topic", "topic": topic},
+        routes.append(Route(urls.topic_feed(topic.id, lang), Kind.FEED, context={"lang": lang, "topic": topic},
                             source="topics.yaml", line=topic.line, lang=lang))
     return routes
 
@@ -116,12 +182,12 @@ def _release_routes(views: Views, urls: Urls) -> list[Route]:
     for release in views.published:
         translations = views.release_translations.get(release.source, (release,))
         alternates = tuple((t.lang, urls.release(t)) for t in translations)
-        routes.append(Route(urls.release(release), "page", "release.html", {"lang": release.lang, "release": release},
+        routes.append(Route(urls.release(release), Kind.PAGE, PageType.RELEASE, context={"lang": release.lang, "release": release},
                             source=release.source, line=release.lines.exact("slug"),
                             lang=release.lang, alternates=alternates, indexable=not release.draft))
         for attachment in release.attachments:
             if not attachment.file.startswith("static/"):
-                routes.append(Route(urls.attachment(release, attachment), "copy", source=release.source,
+                routes.append(Route(urls.attachment(release, attachment), Kind.COPY, source=release.source,
                                     line=release.lines.at("attachments"),
                                     file=attachment.path))
         routes += _aliases(release, urls.release(release), urls)
@@ -132,7 +198,7 @@ def _page_routes(views: Views, urls: Urls) -> list[Route]:
     routes = []
     for page in views.pages:
         translations = views.page_translations.get(page.source, (page,))
-        routes.append(Route(urls.page(page), "page", "page.html", {"lang": page.lang, "page": page},
+        routes.append(Route(urls.page(page), Kind.PAGE, PageType.PAGE, context={"lang": page.lang, "page": page},
                             source=page.source, line=page.lines.exact("slug"),
                             lang=page.lang, alternates=tuple((t.lang, urls.page(t)) for t in translations),
                             indexable=not page.draft))
@@ -142,7 +208,7 @@ def _page_routes(views: Views, urls: Urls) -> list[Route]:
 
 def _aliases(document: Release | Page, target: str, urls: Urls) -> list[Route]:
     """An old address becomes a tiny page that redirects to the new one."""
-    return [Route(urls.alias(alias), "redirect", "redirect.html", {"lang": document.lang, "target": target},
+    return [Route(urls.alias(alias), Kind.REDIRECT, PageType.REDIRECT, context={"lang": document.lang, "target": target},
                   source=document.source, line=document.lines.at("aliases", index), lang=document.lang)
             for index, alias in enumerate(document.aliases)]
 
@@ -171,4 +237,50 @@ def find_collisions(routes: Sequence[Route]) -> list[Diagnostic]:
             problems.append(Diagnostic(route.source, route.line,
                                        f"the URL {shown} is also produced by {' and '.join(others)}",
                                        "give one of them another slug, alias or file name", code="duplicate-url"))
+    problems += _file_and_folder(routes) + _too_long(routes)
     return sorted(set(problems))
+
+
+def _file_and_folder(routes: Sequence[Route]) -> list[Diagnostic]:
+    """A file whose name is a folder of other outputs (``/feed.xml/`` as an alias, ``static/releases``).
+
+    A built-in output never moves: the content file that collides with it is blamed, once.
+    """
+    by_file = {route.output_file: route for route in routes}
+    under: dict[str, list[Route]] = defaultdict(list)
+    for route in routes:
+        parts = route.output_file.split("/")
+        for depth in range(1, len(parts)):
+            if "/".join(parts[:depth]) in by_file:
+                under["/".join(parts[:depth])].append(route)
+    problems = []
+    for name, group in sorted(under.items()):
+        file = by_file[name]
+        if file.source == "site":
+            culprits = [r for r in group if r.source != "site"]
+        elif any(r.source == "site" for r in group):
+            culprits = [file]
+        else:
+            culprits = [file, *group]
+        for culprit in culprits:
+            problems.append(Diagnostic(culprit.source, culprit.line,
+                                       f"/{name} would be both a file and a folder (/{group[0].path})",
+                                       "give the file, slug or alias another name", code="duplicate-url"))
+    return problems
+
+
+MAX_NAME_BYTES = 200  # file systems allow 255 bytes per name; room is kept for temporary names
+MAX_PATH_BYTES = 1000
+
+
+def _too_long(routes: Sequence[Route]) -> list[Diagnostic]:
+    """Names no file system can hold are refused here, by ``check`` too, not met by the writer."""
+    problems = []
+    for route in routes:
+        longest = max(len(part.encode("utf-8")) for part in route.output_file.split("/"))
+        if longest > MAX_NAME_BYTES or len(route.output_file.encode("utf-8")) > MAX_PATH_BYTES:
+            problems.append(Diagnostic(route.source, route.line,
+                                       f"the address /{route.path[:60]}... is too long to be saved as a file",
+                                       f"keep each part of an address under {MAX_NAME_BYTES} characters "
+                                       f"and the whole under {MAX_PATH_BYTES}", code="path-too-long"))
+    return problems

@@ -13,6 +13,8 @@ from typing import Optional
 import yaml
 
 from ..content.model import Archive
+from ..content.read import read_text
+from ..content.yaml_lines import YamlError, load_yaml
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .assets import Asset, collect_assets
@@ -52,6 +54,30 @@ def load_strings(templates: Path) -> dict[str, dict[str, str]]:
     return {str(k): {str(lang): str(text) for lang, text in v.items()} for k, v in data.items()}
 
 
+PER_LANGUAGE = ("language_name_", "in_language_")  # strings every language of the site needs
+
+
+def missing_languages(strings: dict[str, dict[str, str]], languages: tuple[str, ...], content: Path) -> list[Diagnostic]:
+    """A language of site.yaml the templates cannot name: refused by ``check`` as by ``build``."""
+    problems = []
+    for index, lang in enumerate(languages):
+        absent = [prefix + lang for prefix in PER_LANGUAGE if prefix + lang not in strings]
+        if absent:
+            problems.append(Diagnostic("site.yaml", _language_line(content, index),
+                                       f"the language '{lang}' has no name in templates/{STRINGS_FILE} ({', '.join(absent)})",
+                                       f"ask the design team to add {absent[0]} to templates/{STRINGS_FILE}, "
+                                       "or remove the language", code="unknown-language"))
+    return problems
+
+
+def _language_line(content: Path, index: int) -> int:
+    try:
+        _, lines = load_yaml(read_text(content / "site.yaml", "site.yaml"))
+    except (ContentError, YamlError):
+        return 0
+    return lines.at("languages", index)
+
+
 Theme = tuple[dict[str, dict[str, str]], dict[str, Asset]]  # UI strings, assets
 
 
@@ -66,6 +92,9 @@ def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None)
     ``theme`` is read from templates/ unless given (the dev server keeps it between saves).
     """
     strings, assets = theme if theme is not None else load_theme(options)
+    missing = missing_languages(strings, archive.config.languages, options.content)
+    if missing:
+        raise ContentError(missing)
     views: Views = derive(archive, drafts=options.drafts)
     urls = Urls(archive.config)
     routes = build_routes(views, urls, assets)

@@ -17,6 +17,7 @@ from ..errors import Diagnostic
 from ..messages import CATALOGUE
 from ..content.model import Archive, Meeting, Page, Release
 from ..content.lint import MentionFinder, lonely_translation_keys, meeting_mentions, release_mentions, scheduled
+from ..plan.routes import PageType, Route
 
 PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
 
@@ -83,7 +84,7 @@ DRAFT_BANNER = ('<p id="serve-draft" role="status" style="position:fixed;top:0;l
                 'build publishes it once you remove <code style="color:#fff">draft: true</code></p>')
 
 
-def is_draft(route: Any) -> bool:
+def is_draft(route: Optional[Route]) -> bool:
     document = route.context.get("release") or route.context.get("page") if route is not None else None
     return bool(getattr(document, "draft", False))
 
@@ -95,8 +96,8 @@ class PageWarnings:
         self.content = content
         self._finder: Optional[tuple[Any, MentionFinder]] = None
 
-    def __call__(self, route: Any, archive: Optional[Archive], today: Optional[dt.date] = None) -> list[Diagnostic]:
-        if route is None or archive is None or route.template not in ("release.html", "meeting.html"):
+    def __call__(self, route: Optional[Route], archive: Optional[Archive], today: Optional[dt.date] = None) -> list[Diagnostic]:
+        if route is None or archive is None or route.page not in (PageType.RELEASE, PageType.MEETING):
             return []
         document = route.context.get("release") or route.context.get("meeting")
         if isinstance(document, Meeting):

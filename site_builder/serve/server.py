@@ -44,6 +44,7 @@ from .http import Response, SiteHandler, content_type, log_request
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
 from ..output.search import SearchIndexError, index_site, search_inputs
+from ..plan.routes import Kind
 from ..plan.urls import Urls
 from ..output.writer import Writer, check_output_folder
 
@@ -362,7 +363,7 @@ class DevServer:
         out = self.session.output(file)
         assert out is not None
         kind = content_type(file)
-        if out.route.kind == "copy":
+        if out.route.kind is Kind.COPY:
             data = self.session.data(file)
             return Response(200, data, kind) if data is not None else self._not_found()
         if out.data is None:  # never rendered without an error: the problems alone

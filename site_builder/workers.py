@@ -1,0 +1,52 @@
+"""Worker processes for ``--jobs``: never more than there is work for, and never outliving the build.
+
+A forked worker holds both ends of its task pipe, so if the builder is killed (``kill -9``, the
+machine's out-of-memory killer) it would wait on that pipe for ever. Each worker therefore asks the
+kernel to kill it when its parent dies (Linux ``PR_SET_PDEATHSIG``), and elsewhere watches its parent.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any, Callable
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def worker_pool(jobs: int, tasks: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> ProcessPoolExecutor:
+    """A fork pool of at most ``jobs`` workers and at most one per task (``--jobs 300``, 7 chunks: 7)."""
+    workers = max(1, min(jobs, tasks))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(), initializer, initargs))
+
+
+def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+    die_with_parent(parent)
+    initializer(*initargs)
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process when ``parent`` ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
