@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check golden bench clean
+.PHONY: site serve test check golden bench clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ test: $(STAMP)
 ## Regenerate the golden output tree of tests/fixtures/golden-site (review the diff!).
 golden: $(STAMP)
 	$(PY) -m tests.golden regenerate
+
+## Extract the interface strings of the templates into templates/locale/messages.pot and merge
+## them into every catalog (templates/locale/<lang>/LC_MESSAGES/messages.po); then translate the
+## new entries (Poedit, Weblate). A new language: pybabel init -i templates/locale/messages.pot -d templates/locale -l ar
+messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o templates/locale/messages.pot --no-location --sort-output \
+		--project "Observatory archive" --copyright-holder "FIDH-OMCT" --omit-header .
+	$(VENV)/bin/pybabel update -i templates/locale/messages.pot -d templates/locale \
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 ## Print build-time figures for synthetic archives.
 bench: $(STAMP)

@@ -18,7 +18,8 @@ from .engine.builder import Engine
 from .errors import Diagnostic
 from .options import Options
 from .output.writer import Writer, check_output_folder
-from .plan.site import plan_site
+from .plan.catalogs import untranslated_warnings
+from .plan.site import load_theme, plan_site
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     reading of the whole program, and is used only to warn about releases dated in the future.
     """
     archive = load_archive(options)
-    plan_site(archive, options)
-    return find_warnings(archive, options.content, today or dt.date.today())
+    theme = load_theme(options)
+    plan_site(archive, options, theme)
+    return sorted(find_warnings(archive, options.content, today or dt.date.today())
+                  + untranslated_warnings(theme[0], archive.config.languages))
 
 
 def build(options: Options) -> BuildResult:

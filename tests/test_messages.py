@@ -21,8 +21,8 @@ from site_builder.content.model import Mechanism, Meeting, Page, Release, SiteCo
 from site_builder.errors import ContentError
 from site_builder.messages import CATALOGUE, END, START, markdown, update
 from site_builder.options import Options, TEMPLATES
-from site_builder.pipeline import build
-from tests.helpers import ROOT, make_site, run
+from site_builder.pipeline import build, check
+from tests.helpers import MINIMAL, ROOT, make_site, run
 
 PACKAGE = ROOT / "site_builder"
 GUIDE = ROOT / "docs" / "editing.md"
@@ -169,6 +169,7 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "future-date": {"releases/2041/2041-03-01-x.md": "---\ntitle: X\ndate: 2041-03-01\n---\nX.\n"},
     "lonely-translation": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\ntranslation_key: warsaw-2011\n---\nX.\n"},
     "unused-topic": {"topics.yaml": "cooperation:\n  title: C\nland-rights:\n  title: Land rights\n"},
+    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, ar]")},
 }
 
 
@@ -201,6 +202,13 @@ def test_each_catalogue_example_is_printed_by_the_builder(code: str, tmp_path: P
         with pytest.raises(ContentError) as raised:
             build(Options(content=content, output=tmp_path / "out", templates=templates, jobs=1))
         printed = "\n".join(d.format() for d in raised.value.diagnostics)
+    elif code == "untranslated-interface":  # a catalog template of 12 strings, as in the example
+        templates = tmp_path / "templates"
+        shutil.copytree(TEMPLATES, templates)
+        pot = templates / "locale" / "messages.pot"
+        entries = pot.read_text(encoding="utf-8").split("\n\n")
+        pot.write_text("\n\n".join(entries[:12]) + "\n", encoding="utf-8")
+        printed = "\n".join(d.format() for d in check(Options(content=content, templates=templates)))
     else:
         _, _, printed = run("check")
     message = CATALOGUE[code]

@@ -56,7 +56,7 @@ def test_release_page(out: Path) -> None:
     assert "Karine Appy" in contacts and "+41 22 809 49 39" in contacts
     attachment = soup.select_one(".attachments a")
     assert attachment["href"] == "/sub/archive/pdf/warsaw-2010.pdf"
-    assert "PDF, 42 KB" in soup.select_one(".attachments").get_text()
+    assert "PDF, 43 kB" in soup.select_one(".attachments").get_text()
     links = {a["href"] for a in soup.select("main a[href]")}
     assert {"/sub/archive/meetings/3/", "/sub/archive/mechanisms/osce-odihr/", "/sub/archive/topics/cooperation/",
             "/sub/archive/fr/releases/2010/renewed-commitment/"} <= links
@@ -128,11 +128,11 @@ def test_meeting_timeline(out: Path) -> None:
                        "Sixth meeting (fixture)", "Inter-mechanisms meeting 7"]
     text = [li.get_text(" ", strip=True) for li in items]
     assert "8–9 December 2010" in text[0]
-    assert "first quarter of 2015" in text[2] and "Planned" in text[2]
+    assert "1st quarter 2015" in text[2] and "Planned" in text[2]
     assert "2016" in text[3] and "Cancelled" in text[3]
     assert "May 2017" in text[4]
-    assert "premier trimestre 2015" in page(out, "fr/meetings").get_text()
-    assert "primer trimestre de 2015" in page(out, "es/meetings").get_text()
+    assert "1er trimestre 2015" in page(out, "fr/meetings").get_text()
+    assert "1.er trimestre de 2015" in page(out, "es/meetings").get_text()
 
 
 def test_meeting_page_lists_its_releases(out: Path) -> None:

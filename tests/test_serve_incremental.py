@@ -118,8 +118,9 @@ EDITS: list[tuple[str, set[str], Edit]] = [
     ("template", {TEMPLATE_KIND},
      lambda e: e.edit("templates/release.html", "{% block main %}", "{% block main %}<!-- edited -->")),
     ("UI strings", {TEMPLATE_KIND},
-     lambda e: e.write("templates/strings.yaml",
-                       (e.root / "templates/strings.yaml").read_text(encoding="utf-8").replace("Draft", "Not yet", 1))),
+     lambda e: e.write("templates/locale/fr/LC_MESSAGES/messages.po",
+                       (e.root / "templates/locale/fr/LC_MESSAGES/messages.po").read_text(encoding="utf-8")
+                       .replace('msgstr "Brouillon"', 'msgstr "Pas encore"', 1))),
     ("stylesheet: a new hashed name in every page", {TEMPLATE_KIND},
      lambda e: e.write("templates/static/style.css",
                        (e.root / "templates/static/style.css").read_text(encoding="utf-8") + "\n/* edited */\n")),
@@ -234,7 +235,7 @@ def test_a_template_error_keeps_the_last_good_page(project: Path) -> None:
     ("content", "releases/2010/x.pdf", FILE_KIND),
     ("content", "notes.txt", FILE_KIND),
     ("templates", "release.html", TEMPLATE_KIND),
-    ("templates", "strings.yaml", TEMPLATE_KIND),
+    ("templates", "locale/fr/LC_MESSAGES/messages.po", TEMPLATE_KIND),
     ("templates", "static/style.css", TEMPLATE_KIND),
 ])
 def test_change_kinds(root: str, rel: str, kind: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Any, Optional
 
-from . import schema
-from ..errors import ContentError, Diagnostic
+from . import locales, schema
+from ..errors import ContentError, Diagnostic, did_you_mean
 from .model import DEFAULT_KINDS, SiteConfig, Topic
 from .read import read_text
 from .yaml_lines import LineMap, YamlError, load_yaml
@@ -37,6 +37,11 @@ def load_site_config(content: Path, base_url: Optional[str] = None) -> SiteConfi
         if not schema.ID_PATTERN.match(lang):
             problems.append(Diagnostic(SITE_FILE, lines.at("languages", index), f"languages: '{lang}' is not a language code",
                                        "use two-letter codes such as en, fr, es", code="bad-value"))
+        elif not locales.is_known(lang):
+            problems.append(Diagnostic(SITE_FILE, lines.at("languages", index),
+                                       f"languages: '{lang}' is not a language CLDR knows",
+                                       did_you_mean(lang, locales.known_languages())
+                                       or "use an ISO 639 code such as en, fr, es, ar, ru", code="bad-value"))
     if len(set(languages)) != len(languages):
         problems.append(Diagnostic(SITE_FILE, lines.at("languages"), "languages: a language is listed twice", code="bad-value"))
     kinds = _kinds(data.get("kinds") if isinstance(data, dict) else None, lines, languages, problems)

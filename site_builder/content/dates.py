@@ -12,21 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"],
-}
-QUARTERS = {
-    "en": ["first quarter of {y}", "second quarter of {y}", "third quarter of {y}", "fourth quarter of {y}"],
-    "fr": ["premier trimestre {y}", "deuxième trimestre {y}", "troisième trimestre {y}", "quatrième trimestre {y}"],
-    "es": ["primer trimestre de {y}", "segundo trimestre de {y}", "tercer trimestre de {y}", "cuarto trimestre de {y}"],
-}
-_DAY = {"en": "{d} {m} {y}", "fr": "{d} {m} {y}", "es": "{d} de {m} de {y}"}
-_MONTH = {"en": "{m} {y}", "fr": "{m} {y}", "es": "{m} de {y}"}
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+
+from .locales import format_locale
 
 _EXACT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -102,11 +92,12 @@ class FuzzyDate:
         """The date as a reader would say it: "first quarter of 2015", "October 2008"."""
         if self.day:
             return format_date(self.first_day(), lang)
+        locale = format_locale(lang)
         if self.month:
-            return _MONTH[_lang(lang)].format(m=MONTHS[_lang(lang)][self.month - 1], y=self.year)
+            return format_skeleton("yMMMM", self.first_day(), locale=locale)
         if self.quarter:
-            return QUARTERS[_lang(lang)][self.quarter - 1].format(y=self.year)
-        return str(self.year)
+            return format_skeleton("yQQQQ", self.first_day(), locale=locale)
+        return format_skeleton("y", self.first_day(), locale=locale)
 
 
 def parse_fuzzy(value: Any) -> FuzzyDate:
@@ -133,28 +124,37 @@ def parse_fuzzy(value: Any) -> FuzzyDate:
     raise DateError(f"'{value}' is not a date")
 
 
-def _lang(lang: str) -> str:
-    return lang if lang in MONTHS else "en"
-
-
 def format_date(day: dt.date, lang: str) -> str:
-    """A day as readers of ``lang`` write it: 9 December 2010, 9 décembre 2010, 9 de diciembre de 2010."""
-    code = _lang(lang)
-    number = "1er" if code == "fr" and day.day == 1 else str(day.day)
-    return _DAY[code].format(d=number, m=MONTHS[code][day.month - 1], y=day.year)
+    """A day as readers of ``lang`` write it (CLDR's long format): 9 December 2010, 9 de diciembre de 2010."""
+    return babel_format_date(day, "long", locale=format_locale(lang))
 
 
 def format_range(start: FuzzyDate, end: Optional[dt.date], lang: str) -> str:
     """A meeting's dates: "8–9 December 2010", "30 November – 2 December 2022", or the fuzzy start."""
     if end is None or start.precision != "day" or end == start.first_day():
         return start.describe(lang)
-    first = start.first_day()
-    code = _lang(lang)
-    if (first.year, first.month) == (end.year, end.month):
-        return f"{first.day}–{format_date(end, lang)}"
-    if first.year == end.year:
-        head = format_date(first, lang).rsplit(" ", 1)[0]
-        if code == "es":
-            head = head.removesuffix(" de")
-        return f"{head} – {format_date(end, lang)}"
-    return f"{format_date(first, lang)} – {format_date(end, lang)}"
+    return _interval(start.first_day(), end, format_locale(lang))
+
+
+_SHORT_MONTH = re.compile(r"(?<![ML])([ML])\1\1(?![ML])")
+
+
+def _interval(first: dt.date, last: dt.date, locale: Locale) -> str:
+    """CLDR's interval format for days with the month in full ("8–9 December 2010").
+
+    Most locales give intervals only with abbreviated months (skeleton ``yMMMd``); as UTS #35 asks
+    when a skeleton is matched with a shorter field, the month field is widened (MMM -> MMMM).
+    """
+    field = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+    formats = locale.interval_formats
+    parts = (formats.get("yMMMMd") or {}).get(field)
+    if parts is None:
+        parts = [_SHORT_MONTH.sub(lambda m: m[1] * 4, part) for part in (formats.get("yMMMd") or {}).get(field, [])]
+    if len(parts) != 2:  # no interval data: CLDR's fallback pattern, "{0} – {1}"
+        return str(formats.get(None, "{0} – {1}")).format(format_date_in(first, locale), format_date_in(last, locale))
+    return "".join(babel_format_date(day, part, locale=locale) for day, part in zip((first, last), parts))
+
+
+def format_date_in(day: dt.date, locale: Locale) -> str:
+    """A day in CLDR's long format of ``locale``."""
+    return babel_format_date(day, "long", locale=locale)

@@ -149,7 +149,7 @@ class Engine:
         if self.store is None:
             return b""
         return digest_bytes(b"plan", self.store.version.encode(), str(self.options.templates.resolve()).encode(),
-                            self.digester.of((site.views.archive.config, site.strings, self.options.drafts,
+                            self.digester.of((site.views.archive.config, site.catalogs, self.options.drafts,
                                               {name: asset.path for name, asset in site.assets.items()})))
 
     # --- deciding --------------------------------------------------------------------------------
@@ -188,8 +188,8 @@ class Engine:
         """Render with the views behind the tracker; note what each page read and which templates."""
         tracker = Tracker()
         tracker.reset(site.views, site.routes)
-        tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.strings, site.assets,
-                       cast(tuple[Route, ...], TrackedRoutes(tracker)))
+        tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
+                       cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
         renderer = Renderer(tracked, self.options.templates, loader)
         digester = self.digester

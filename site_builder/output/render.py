@@ -14,24 +14,15 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import jinja2
-from ..content import dates
+from markupsafe import escape
+
+from ..content import dates, locales
 from . import api, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
-
-def file_size(size: int, lang: str = "en") -> str:
-    """42 KB, 1.2 MB: sizes as readers expect them next to a download link."""
-    units = {"en": ("bytes", "KB", "MB"), "fr": ("octets", "Ko", "Mo"), "es": ("bytes", "KB", "MB")}[lang if lang in ("fr", "es") else "en"]
-    if size < 1024:
-        return f"{size} {units[0]}"
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} {units[1]}"
-    text = f"{size / (1024 * 1024):.1f}"
-    return f"{text.replace('.', ',') if lang == 'fr' else text} {units[2]}"
-
 
 class Renderer:
     def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
@@ -45,27 +36,51 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self._install_gettext()
         self.env.globals.update(self._globals())
         self.env.filters.update(self._filters())
+
+    def _install_gettext(self) -> None:
+        """``_()``, ``gettext()`` and ``ngettext()`` in templates, in the language of the page being rendered.
+
+        A translation is text, not markup: it is escaped like any other value (a translator cannot
+        add HTML to a page), and the values put into it by ``%(name)s`` are escaped too.
+        """
+        site = self.site
+
+        @jinja2.pass_context
+        def gettext(context: jinja2.runtime.Context, message: str) -> str:
+            return escape(site.gettext(context["lang"], message))
+
+        @jinja2.pass_context
+        def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+            return escape(site.ngettext(context["lang"], singular, plural, n))
+
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+    def _translate(self, message: str, lang: str) -> str:
+        """An interface string (its English msgid) in ``lang``, for what Python writes into pages."""
+        return self.site.gettext(lang, message)
 
     def _globals(self) -> dict[str, Any]:
         site, urls = self.site, self.site.urls
 
         @jinja2.pass_context
-        def t(context: jinja2.runtime.Context, key: str) -> str:
-            return site.t(key, context["lang"])
-
-        @jinja2.pass_context
         def meeting_title(context: jinja2.runtime.Context, meeting: Meeting) -> str:
-            return structured.meeting_title(meeting, site.t, context["lang"])
+            return structured.meeting_title(meeting, self._translate, context["lang"])
+
+        def language_name(code: str, in_lang: Optional[str] = None) -> str:
+            """A language's name: in itself (menus), or as a word of a sentence in ``in_lang``."""
+            return locales.language_name_in_text(code, in_lang) if in_lang else locales.language_name(code)
 
         def asset(name: str) -> str:
             return urls.href(site.assets[name].path)
 
         return {"site": site.views.archive.config, "views": site.views, "urls": urls, "href": urls.href,
-                "absolute": urls.absolute, "t": t, "asset": asset, "meeting_title": meeting_title,
-                "PageType": PageType}
+                "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
+                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -78,7 +93,7 @@ class Renderer:
 
         @jinja2.pass_context
         def size(context: jinja2.runtime.Context, value: int) -> str:
-            return file_size(value, context["lang"])
+            return locales.file_size(value, context["lang"])
 
         @jinja2.pass_context
         def month(context: jinja2.runtime.Context, value: Any) -> str:
@@ -93,7 +108,7 @@ class Renderer:
             return self._produce(route)
         except jinja2.TemplateError as exc:
             raise ContentError([self._template_problem(exc, route)]) from None
-        except KeyError as exc:  # a missing UI string or context key
+        except KeyError as exc:  # a missing context key
             raise ContentError([self._template_problem(exc, route)]) from None
 
     def _produce(self, route: Route) -> bytes:
@@ -101,7 +116,7 @@ class Renderer:
         views, urls = self.site.views, self.site.urls
         match route.kind:
             case Kind.PAGE | Kind.REDIRECT:
-                json_ld = structured.structured_data(views, urls, self.site.t, route)
+                json_ld = structured.structured_data(views, urls, self._translate, route)
                 page = self.env.get_template(route.template).render(route=route, structured=json_ld, **route.context)
                 return page.encode("utf-8")
             case Kind.FEED:

@@ -15,15 +15,24 @@ from ..plan.urls import Urls
 from ..plan.views import Views
 
 JsonLd = dict[str, Any]
-Translate = Callable[[str, str], str]  # (UI string key, lang) -> text
+Translate = Callable[[str, str], str]  # (English msgid, lang) -> the interface string in lang
 CONTEXT = "https://schema.org"
+
+
+def N_(message: str) -> str:
+    """Marks a string for ``pybabel extract`` (gettext_noop); it is translated where it is used."""
+    return message
+
+
+PUBLISHER = N_("Observatory for the Protection of Human Rights Defenders (FIDH-OMCT)")
+MEETING_TITLE = N_("Inter-mechanisms meeting %(number)s")
 DESCRIPTION_LENGTH = 300
 
 
 def structured_data(views: Views, urls: Urls, t: Translate, route: Route) -> Optional[JsonLd]:
     """The JSON-LD of ``route``'s page, or None for a page that describes nothing in particular."""
     lang = route.lang
-    publisher = {"@type": "Organization", "name": t("publisher_name", lang), "url": urls.absolute(urls.home(lang))}
+    publisher = {"@type": "Organization", "name": t(PUBLISHER, lang), "url": urls.absolute(urls.home(lang))}
     page_url = urls.absolute(route.path)
     if route.page == PageType.HOME:
         config = views.archive.config
@@ -40,7 +49,7 @@ def structured_data(views: Views, urls: Urls, t: Translate, route: Route) -> Opt
 
 def meeting_title(meeting: Meeting, t: Translate, lang: str) -> str:
     """The meeting's own title, or "Inter-mechanisms meeting 5.1" in ``lang``."""
-    return meeting.title or t("meeting_title", lang).format(number=meeting.number)
+    return meeting.title or t(MEETING_TITLE, lang) % {"number": meeting.number}
 
 
 def _article(views: Views, urls: Urls, t: Translate, release: Release, lang: str, page_url: str,
