@@ -130,7 +130,9 @@ def main(argv: Optional[Sequence[str]] = None, stdout: TextIO = sys.stdout, stde
     except ContentError as exc:
         print_diagnostics(exc.diagnostics, stderr, args.content)
         errors = sum(1 for d in exc.diagnostics if d.is_error)
-        print(f"{errors} error{'s' if errors != 1 else ''}: nothing was written", file=stderr)
+        counted = f"{errors} error{'s' if errors != 1 else ''}"
+        # check never writes anything, so "nothing was written" would only puzzle
+        print(f"check found {counted}" if args.command == "check" else f"{counted}: nothing was written", file=stderr)
         return exc.exit_code
     except SiteBuilderError as exc:  # bad usage, or a tool that failed: one line, its own exit code
         print(f"error: {exc}", file=stderr)

@@ -14,12 +14,13 @@ from typing import Optional
 
 from .content.archive import load_archive
 from .content.lint import find_warnings
+from .content.lint_text import Addresses
 from .engine.builder import Engine
 from .errors import Diagnostic
 from .options import Options
 from .output.writer import Writer, check_output_folder
 from .plan.catalogs import untranslated_warnings
-from .plan.site import load_theme, plan_site
+from .plan.site import Site, load_theme, plan_site
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,20 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     """
     archive = load_archive(options)
     theme = load_theme(options)
-    plan_site(archive, options, theme)
-    return sorted(find_warnings(archive, options.content, today or dt.date.today())
+    site = plan_site(archive, options, theme)
+    return sorted(find_warnings(archive, today or dt.date.today(), addresses(site))
                   + untranslated_warnings(theme[0], archive.config.languages))
+
+
+def addresses(site: Site) -> Addresses:
+    """Every output's address and each document's page, for check's link and case warnings."""
+    pages: dict[str, str] = {}
+    default = site.views.archive.config.default_language
+    for route in sorted(site.routes, key=lambda r: r.lang != default):  # a document's own language first
+        if route.kind == "page" and route.source:
+            pages.setdefault(route.source, route.path)
+    outputs = tuple((route.path, route.source if route.source.endswith(".md") else "", route.line) for route in site.routes)
+    return Addresses(pages, outputs, site.urls.base_path)
 
 
 def build(options: Options) -> BuildResult:

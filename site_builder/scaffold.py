@@ -12,14 +12,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from .content import dates
 
 from .content import schema
 from .content.config import load_site_config
 from .errors import UsageError
-from .content.load import LEADING_DATE, MEETING_NUMBER
+from .content.discover import discover
+from .content.load import MEETING_NUMBER, Loaded, Loader
+from .content.model import Meeting, Release, SiteConfig
 
 SLUG_LENGTH = 60
 ID_LENGTH = 40
@@ -83,7 +85,7 @@ def new_release(content: Path, title: str, date: Optional[str] = None, lang: Opt
                          "hyphens, e.g. --slug warsaw-meeting")
     suffix = "" if lang == config.default_language else f".{lang}"
     rel = f"releases/{day.year}/{day.isoformat()}-{slug}{suffix}.md"
-    clash = _release_with_slug(content, day.year, slug, lang, config.languages)
+    clash = _release_with_slug(content, config, day.year, slug, lang)
     if clash:
         raise UsageError(f"{(content / clash).as_posix()} already has the address /releases/{day.year}/{slug}/ in {lang}; "
                          "nothing was written (choose another title, or --slug)")
@@ -116,19 +118,24 @@ def _exact_date(value: str) -> dt.date:
         raise UsageError(f"--date: {exc}; {dates.DATE_FORMAT_HINT}") from None
 
 
-def _release_with_slug(content: Path, year: int, slug: str, lang: str, languages: tuple[str, ...]) -> Optional[str]:
-    """A release of that year folder whose file name gives the same address (the archive's convention)."""
-    folder = content / "releases" / str(year)
-    if not folder.is_dir():
-        return None
-    for path in sorted(folder.glob("*.md")):
-        parts = path.name.removesuffix(".md").rsplit(".", 1)
-        stem, other = (parts[0], parts[1]) if len(parts) == 2 and parts[1] in languages else (parts[0], "")
-        explicit = re.search(r"^slug:\s*['\"]?([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
-        found = explicit.group(1) if explicit else schema.slugify(LEADING_DATE.sub("", stem))
-        if found == slug and (other or languages[0]) == lang:
-            return path.relative_to(content).as_posix()
+def _release_with_slug(content: Path, config: SiteConfig, year: int, slug: str, lang: str) -> Optional[str]:
+    """A release of that year folder already at that address (its slug and language, as the build reads them)."""
+    for release in _documents(content, config, "release", f"releases/{year}/"):
+        if isinstance(release, Release) and release.slug == slug and release.lang == lang:
+            return release.source
     return None
+
+
+def _documents(content: Path, config: SiteConfig, kind: str, folder: str) -> Iterator[Loaded]:
+    """The documents of ``kind`` under ``folder``, loaded as the build loads them; one that does not
+    load (a mistake in it) cannot clash, and ``check`` reports it."""
+    loader = Loader(config, content)
+    sources, _ = discover(content)
+    for source in sources:
+        if source.kind == kind and source.rel.startswith(folder):
+            document, _ = loader.load(source)
+            if document is not None:
+                yield document
 
 
 # --- a meeting ---------------------------------------------------------------------------------
@@ -136,7 +143,7 @@ def _release_with_slug(content: Path, year: int, slug: str, lang: str, languages
 def new_meeting(content: Path, title_or_number: str, number: Optional[str] = None, date: Optional[str] = None,
                 today: Optional[dt.date] = None) -> Scaffold:
     """content/meetings/<number with . as ->.md; ``new meeting 5.3`` or ``new meeting "Title" --number 5.3``."""
-    load_site_config(content)  # a broken site.yaml is reported before anything is written
+    config = load_site_config(content)  # a broken site.yaml is reported before anything is written
     title = ""
     if number is None:
         number = title_or_number.strip()
@@ -148,7 +155,7 @@ def new_meeting(content: Path, title_or_number: str, number: Optional[str] = Non
         if not MEETING_NUMBER.match(number):
             raise UsageError(f"--number {number} is not a meeting number: use digits with dots, e.g. 5.3")
     rel = f"meetings/{number.replace('.', '-')}.md"
-    same = _meeting_with_number(content, number)
+    same = _meeting_with_number(content, config, number)
     if same:
         raise UsageError(f"meeting {number} already exists: {(content / same).as_posix()}; nothing was written")
     today = today or dt.date.today()
@@ -180,14 +187,14 @@ def _fuzzy_date(value: str) -> dates.FuzzyDate:
         raise UsageError(f"--date: {exc}; {dates.FUZZY_FORMAT_HINT}") from None
 
 
-def _meeting_with_number(content: Path, number: str) -> Optional[str]:
-    folder = content / "meetings"
-    if (folder / f"{number.replace('.', '-')}.md").exists():
-        return f"meetings/{number.replace('.', '-')}.md"
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        found = re.search(r"^number:\s*['\"]?([0-9a-z.]+)", path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE)
-        if found and found.group(1) == number:
-            return path.relative_to(content).as_posix()
+def _meeting_with_number(content: Path, config: SiteConfig, number: str) -> Optional[str]:
+    """The file of meeting ``number``: the one named after it, or any with that ``number:``."""
+    named = f"meetings/{number.replace('.', '-')}.md"
+    if (content / named).exists():
+        return named
+    for meeting in _documents(content, config, "meeting", "meetings/"):
+        if isinstance(meeting, Meeting) and meeting.number == number:
+            return meeting.source
     return None
 
 

@@ -36,7 +36,7 @@ def test_check_reports_exact_lines(rule: str, tmp_path: Path, monkeypatch: pytes
     assert code == 1
     lines = err.splitlines()
     assert lines[:-1] == expected
-    assert lines[-1] == f"{len(expected)} error{'s' if len(expected) != 1 else ''}: nothing was written"
+    assert lines[-1] == f"check found {len(expected)} error{'s' if len(expected) != 1 else ''}"
     assert "Traceback" not in err + out
 
 

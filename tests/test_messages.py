@@ -169,6 +169,19 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "future-date": {"releases/2041/2041-03-01-x.md": "---\ntitle: X\ndate: 2041-03-01\n---\nX.\n"},
     "lonely-translation": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\ntranslation_key: warsaw-2011\n---\nX.\n"},
     "unused-topic": {"topics.yaml": "cooperation:\n  title: C\nland-rights:\n  title: Land rights\n"},
+    "body-too-complex": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\n" + "\n".join("  " * i + "- x" for i in range(90))},
+    "html-removed": {RELEASE: '---\ntitle: X\ndate: 2011-01-01\n---\nSome <font color="red">red</font> words.\n'},
+    "html-as-text": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nUse headings like <H1> and <H2>.\n"},
+    "embed-removed": {RELEASE: '---\ntitle: X\ndate: 2011-01-01\n---\nX.\n\n<iframe src="https://www.youtube.com/embed/abc" '
+                               'title="Launch of the report"></iframe>\n'},
+    "external-image": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\n![A photo](https://example.org/photo.jpg)\n"},
+    "template-code": {RELEASE: '---\ntitle: X\ndate: 2011-01-01\n---\nSee {{ "/x/" | url }} here.\n'},
+    "markup-in-text": {RELEASE: "---\ntitle: The &ldquo;agilefall&rdquo; method\ndate: 2011-01-01\n---\nX.\n"},
+    "empty-summary": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\n- a list\n- and nothing else\n"},
+    "file-name-date": {"releases/2024/2024-12-5-x.md": "---\ntitle: X\ndate: 2024-12-05\n---\nX.\n"},
+    "broken-link": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nSee [Warsaw](/releases/2014/warsaw/).\n"},
+    "case-collision": {"pages/about.md": "---\ntitle: About\naliases: [/old-page/]\n---\nAbout.\n",
+                       "pages/other.md": "---\ntitle: Other\naliases: [/Old-Page/]\n---\nOther.\n"},
     "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, ar]")},
 }
 

@@ -86,6 +86,23 @@ def test_new_release_refuses_to_overwrite_or_to_take_an_address(site: Path) -> N
     assert sorted(p.name for p in (site / "content/releases/2011").iterdir()) == ["2011-01-01-twice.md"]
 
 
+def test_an_address_is_taken_as_the_build_reads_it(site: Path) -> None:
+    """slug: and lang: in the front matter (not only the file name) decide the address of a release."""
+    other = site / "content/releases/2011/2011-05-05-other.md"
+    other.parent.mkdir(parents=True)
+    other.write_text("---\ntitle: Other\ndate: 2011-05-05\nlang: fr\nslug: 'twice'\n---\nText.\n", encoding="utf-8")
+    code, _, err = run("new", "release", "Deux fois", "--lang", "fr", "--slug", "twice", "--date", "2011-06-01")
+    assert code == 2 and "content/releases/2011/2011-05-05-other.md already has the address /releases/2011/twice/ in fr" in err
+    assert run("new", "release", "Twice", "--slug", "twice", "--date", "2011-06-01")[0] == 0  # in English it is free
+
+
+def test_a_meeting_number_is_taken_whatever_the_file_name(site: Path) -> None:
+    (site / "content/meetings/warsaw.md").write_text('---\nnumber: 5.10\nstart: "2015"\n---\nX.\n', encoding="utf-8")
+    code, _, err = run("new", "meeting", "5.10")
+    assert code == 2 and "meeting 5.10 already exists: content/meetings/warsaw.md" in err
+    assert run("new", "meeting", "5.1")[0] == 0  # 5.10 is not 5.1
+
+
 @pytest.mark.parametrize("argv, message", [
     (["release", "X", "--date", "2011-02-30"], "--date: '2011-02-30' is not a real date"),
     (["release", "X", "--lang", "de"], "--lang de is not one of the site's languages (en, fr)"),

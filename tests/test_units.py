@@ -138,20 +138,20 @@ def test_discover_is_sorted_and_skips_editor_leftovers(tmp_path: Path) -> None:
     '<form action="https://evil.example"><input></form>', '<object data="x"></object>',
 ])
 def test_sanitiser_removes_what_could_run(dangerous: str) -> None:
-    html = MarkdownRenderer().render(dangerous, "en").lower()
+    html = MarkdownRenderer().render(dangerous, "en").html.lower()
     for needle in ("<script", "onerror", "onload", "javascript:", "<iframe", "<style", "<form", "<object", "style="):
         assert needle not in html
 
 
 def test_markdown_features() -> None:
-    html = MarkdownRenderer().render('# Title\n\nIt\'s "fine" -- really[^n].\n\n| a |\n|---|\n| 1 |\n\n[^n]: Note.', "fr")
+    html = MarkdownRenderer().render('# Title\n\nIt\'s "fine" -- really[^n].\n\n| a |\n|---|\n| 1 |\n\n[^n]: Note.', "fr").html
     assert '<h2 id="title">' in html and "<h1" not in html
     assert "It’s “fine” – really" in html
     assert "<table>" in html and 'id="fn:n"' in html and "Retour à l'appel de note" in html
 
 
 def test_first_paragraph_skips_footnote_markers() -> None:
-    html = MarkdownRenderer().render("First[^1] *para*.\n\nSecond.\n\n[^1]: Note.", "en")
+    html = MarkdownRenderer().render("First[^1] *para*.\n\nSecond.\n\n[^1]: Note.", "en").html
     assert first_paragraph(html) == "First para."
 
 

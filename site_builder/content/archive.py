@@ -9,6 +9,7 @@ its cache) can run them itself: ``read_settings`` -> ``discover`` -> ``load_docu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -16,12 +17,11 @@ from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .config import load_site_config, load_topics
-from .discover import SourceFile, discover
+from .discover import DOCUMENT_KINDS, SourceFile, discover
 from .links import check_links
 from .load import Loaded, Loader
 from .model import Archive, Mechanism, Meeting, Page, Release, SiteConfig, StaticFile, Topic
 
-DOCUMENT_KINDS = ("release", "meeting", "mechanism", "page")
 LoadResult = tuple[Optional[Loaded], list[Diagnostic]]
 
 
@@ -77,9 +77,10 @@ def assemble(settings: Settings, sources: Sequence[SourceFile], loaded: Sequence
     )
     problems += check_links(archive.releases, archive.meetings, archive.mechanisms,
                             archive.topics if settings.topics_ok else None, archive.pages)
-    if any(p.is_error for p in problems):
-        raise ContentError(problems)
-    return archive
+    errors = [p for p in problems if p.is_error]
+    if errors:  # warnings (what readers would see broken) wait until the errors are fixed, as check's others do
+        raise ContentError(errors)
+    return dataclasses.replace(archive, warnings=tuple(sorted(problems)))
 
 
 # --- loading, in parallel when asked -------------------------------------------------------

@@ -13,6 +13,7 @@ from ..errors import Diagnostic
 # folder under content/ -> content type of the Markdown files in it
 FOLDERS = {"releases": "release", "meetings": "meeting", "mechanisms": "mechanism", "pages": "page"}
 SETTINGS = {"site.yaml", "topics.yaml"}
+DOCUMENT_KINDS = frozenset(FOLDERS.values())  # the kinds of file that become one model object each
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class SourceFile:
     stamp: tuple[int, int]  # (mtime_ns, size): what the dev server compares
 
 
-def _is_ignored(name: str) -> bool:
-    """Editor and OS leftovers never belong to the archive."""
+def is_ignored(name: str) -> bool:
+    """Editor and OS leftovers never belong to the archive (nor wake the dev server's watcher)."""
     return name.startswith(".") or name.endswith("~") or name.startswith("#") or name in {"Thumbs.db", "__pycache__"}
 
 
@@ -54,7 +55,7 @@ def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     found: list[SourceFile] = []
     problems: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False, onerror=_unreadable_folder(content, problems)):
-        dirnames[:] = sorted(d for d in dirnames if not _is_ignored(d))
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         current = Path(dirpath)
         for name in list(dirnames):
             link = current / name
@@ -68,7 +69,7 @@ def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
                     # a link to a folder inside content/ is walked like a folder
                     found.extend(_walk_linked(link, content, root, problems))
         for name in sorted(filenames):
-            if _is_ignored(name):
+            if is_ignored(name):
                 continue
             path = current / name
             rel = path.relative_to(content).as_posix()
@@ -115,9 +116,9 @@ def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diag
 def _walk_linked(link: Path, content: Path, root: Path, problems: list[Diagnostic]) -> list[SourceFile]:
     result: list[SourceFile] = []
     for dirpath, dirnames, filenames in os.walk(link, followlinks=False, onerror=_unreadable_folder(content, problems)):
-        dirnames[:] = sorted(d for d in dirnames if not _is_ignored(d))
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
         for name in sorted(filenames):
-            if not _is_ignored(name):
+            if not is_ignored(name):
                 path = Path(dirpath) / name
                 if path.resolve().is_relative_to(root):
                     _add_file(path, path.relative_to(content).as_posix(), result, problems)

@@ -6,7 +6,8 @@ They run on an archive that passed every integrity rule:
 - a release dated in the future ("scheduled"): ``build`` publishes it anyway, so a typo such as
   2041 would go live; only ``check`` reads the clock, and only to warn;
 - a ``translation_key`` no other file shares (likely a typo in the key);
-- a topic of topics.yaml that no release uses.
+- a topic of topics.yaml that no release uses;
+- what readers would see broken (see ``lint_text``) and what loading noted (see ``Archive.warnings``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from ..errors import ContentError, Diagnostic, did_you_mean
+from ..errors import Diagnostic, did_you_mean
+from .lint_text import Addresses, reader_warnings
 from .model import Archive, Mechanism, Meeting, Page, Release
-from .read import parse_markdown_file
 
 # Typographic variants editors paste from Word or a website, folded to one form (one character each,
 # so positions in the folded text are positions in the original).
@@ -28,9 +28,15 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"
 _URL = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")  # link targets: not part of the text
 
 
-def find_warnings(archive: Archive, content: Path, today: Optional[dt.date]) -> list[Diagnostic]:
-    """Every warning of the archive, sorted; ``today`` None leaves out the date check."""
-    problems = unlisted_mechanisms(archive, content)
+def find_warnings(archive: Archive, today: Optional[dt.date],
+                  addresses: Optional[Addresses] = None) -> list[Diagnostic]:
+    """Every warning of the archive, sorted; ``today`` None leaves out the date check.
+
+    Also what loading noted (HTML the sanitiser removes, embeds shown as links) and what readers
+    would see broken (lint_text); ``addresses`` (from the plan) adds broken links and case collisions.
+    """
+    problems = list(archive.warnings) + reader_warnings(archive, addresses)
+    problems += unlisted_mechanisms(archive)
     if today is not None:
         problems += scheduled(archive.releases, today)
     problems += lonely_translation_keys([*archive.releases, *archive.pages])
@@ -92,14 +98,14 @@ def _pattern(name: str) -> str:
     return rf"(?<![\w/]){body}(?![\w/])"
 
 
-def unlisted_mechanisms(archive: Archive, content: Path) -> list[Diagnostic]:
+def unlisted_mechanisms(archive: Archive) -> list[Diagnostic]:
     """Releases (and meetings) whose text names a mechanism their front matter does not list."""
     finder = MentionFinder(archive.mechanisms)
     problems = []
     for release in archive.releases:
         problems += release_mentions(release, finder)
     for meeting in archive.meetings:
-        problems += meeting_mentions(meeting, content, finder)
+        problems += meeting_mentions(meeting, finder)
     return problems
 
 
@@ -116,17 +122,13 @@ def release_mentions(release: Release, finder: MentionFinder) -> list[Diagnostic
     return problems
 
 
-def meeting_mentions(meeting: Meeting, content: Path, finder: MentionFinder) -> list[Diagnostic]:
+def meeting_mentions(meeting: Meeting, finder: MentionFinder) -> list[Diagnostic]:
     """Mechanisms the meeting's body names that are neither its host nor participants."""
-    try:
-        parsed = parse_markdown_file(content / meeting.source, meeting.source)
-    except (OSError, ContentError):  # changed since it was checked: the next check reports it
-        return []
     listed = {meeting.host, *meeting.participants}
     problems = []
-    for mechanism_id, words, offset in finder.find(parsed.body):
+    for mechanism_id, words, offset in finder.find(meeting.body_markdown):
         if mechanism_id not in listed:
-            line = parsed.body_line + parsed.body.count("\n", 0, offset)
+            line = meeting.body_line + meeting.body_markdown.count("\n", 0, offset)
             problems.append(Diagnostic(
                 meeting.source, line,
                 f"the text names {finder.short[mechanism_id]} ('{words}') but {mechanism_id} is neither the host nor in participants",

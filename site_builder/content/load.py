@@ -21,7 +21,7 @@ from .yaml_lines import LineMap
 
 Loaded = Union[Release, Meeting, Mechanism, Page]
 MEETING_NUMBER = re.compile(r"^[0-9a-z]+(?:\.[0-9a-z]+)*$")
-LEADING_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]?")
+LEADING_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?![0-9])[-_]?")  # 2024-12-5-x.md too (check warns)
 
 
 class Loader:
@@ -59,7 +59,7 @@ class Loader:
         attachments = self._attachments(values.get("attachments", ()), source, parsed.lines, problems)
         if not schema.complete(values, Release):
             return None, problems
-        body_html = self.markdown.render(parsed.body, lang)
+        body_html = self._body(parsed, lang, source, problems)
         return Release(**{
             **values, "lang": lang, "slug": slug, "attachments": attachments,
             "summary": values.get("summary") or first_paragraph(body_html),
@@ -79,9 +79,9 @@ class Loader:
                                        "check the two dates", code="bad-value"))
         if not schema.complete(values, Meeting):
             return None, problems
-        body_html = self.markdown.render(parsed.body, self.config.default_language)
+        body_html = self._body(parsed, self.config.default_language, source, problems)
         return Meeting(**values, source=source.rel, body_html=body_html, body_text=html_to_text(body_html),
-                       lines=parsed.lines), problems
+                       body_markdown=parsed.body, body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _mechanism(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Mechanism], list[Diagnostic]]:
         values, problems = schema.validate(parsed.meta, parsed.lines, Mechanism, source.rel, "front matter")
@@ -92,7 +92,7 @@ class Loader:
                                        code="bad-file-name"))
         if not schema.complete(values, Mechanism):
             return None, problems
-        body_html = self.markdown.render(parsed.body, self.config.default_language)
+        body_html = self._body(parsed, self.config.default_language, source, problems)
         return Mechanism(**values, source=source.rel, id=mechanism_id, body_html=body_html,
                          body_text=html_to_text(body_html), lines=parsed.lines), problems
 
@@ -102,11 +102,17 @@ class Loader:
         slug = self._slug(values, source, parsed.lines, problems)
         if not schema.complete(values, Page):
             return None, problems
-        body_html = self.markdown.render(parsed.body, lang)
+        body_html = self._body(parsed, lang, source, problems)
         return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first_paragraph(body_html)},
                     source=source.rel, body_html=body_html, body_text=html_to_text(body_html), lines=parsed.lines), problems
 
     # --- shared field rules ------------------------------------------------------------------
+
+    def _body(self, parsed: Parsed, lang: str, source: SourceFile, problems: list[Diagnostic]) -> str:
+        """The body as HTML; what readers will see differently (or an unrenderable body) joins ``problems``."""
+        rendered = self.markdown.render(parsed.body, lang)
+        problems += rendered.diagnostics(source.rel, parsed.body, parsed.body_line)
+        return rendered.html
 
     def _language(self, values: dict[str, Any], source: SourceFile, lines: LineMap, problems: list[Diagnostic]) -> str:
         """``lang:``, else a ``.fr.md`` file-name suffix, else the site's first language."""

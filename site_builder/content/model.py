@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from ..errors import Diagnostic
 from .dates import FuzzyDate
 from .schema import (alias_paths, as_written, boolean, choice, declared, exact_date, fuzzy_date, id_list,
                      identifier, positive_int, records, slug, text, text_list, url, url_list, year, year_or_date)
@@ -174,6 +175,8 @@ class Meeting:
     source: str
     body_html: str = ""
     body_text: str = ""
+    body_markdown: str = field(default="", repr=False, compare=False)
+    body_line: int = 1
     lines: LineMap = field(default=NO_LINES, repr=False, compare=False)
 
     @property
@@ -257,3 +260,5 @@ class Archive:
     topics: tuple[Topic, ...]
     pages: tuple[Page, ...]
     statics: tuple[StaticFile, ...]
+    # what loading found that readers would see broken (e.g. HTML the sanitiser removes): check's warnings
+    warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)

@@ -6,8 +6,9 @@ Editors need ``file:line`` for every mistake, so front matter is composed with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -159,20 +160,46 @@ def _collect_lines(node: yaml.Node, path: Key, offset: int, lines: dict[Key, int
             _collect_lines(item, path + (index,), offset, lines)
 
 
-def _describe(exc: yaml.MarkedYAMLError, offset: int) -> tuple[str, int]:
+def _describe(exc: yaml.MarkedYAMLError, text: str, offset: int) -> tuple[str, int]:
     """A YAML syntax error at the line an editor must fix.
 
-    Usually that is where the parser stopped; but an unclosed quote is only noticed at the end of
-    the file, so then the line where the quoted text opened is the one to show.
+    Usually that is where the parser stopped. But a quoted value runs on, over line breaks, to the
+    next quotation mark of the same kind: an unclosed quote is noticed at the end of the file, or
+    lines later where another quoted value closes it by mistake. So when a line before the error
+    opens a quoted value and does not close it, that line is the one to show.
     """
     problem = exc.problem or "malformed YAML"
+    if exc.context and problem in ("second occurrence",):
+        problem = f"{exc.context.split(';')[0]} (a second time)"
     mark = exc.problem_mark or exc.context_mark
+    error_line = mark.line if mark else 0
+    opened = _unclosed_quote(text, error_line)
+    if opened is not None:
+        return "malformed YAML: a quotation mark opened on this line is never closed", opened + 1 + offset
     if "end of stream" in problem and exc.context_mark is not None:
         mark = exc.context_mark
-        quoted = exc.context and "quoted" in exc.context
-        problem = "a quotation mark opened on this line is never closed" if quoted else problem
     line = (mark.line + 1 + offset) if mark else offset + 1
     return f"malformed YAML: {problem}", line
+
+
+# a value that starts with a quotation mark: `key: "...` or `- '...`
+_QUOTED_START = re.compile(r"""^\s*(?:-\s+)*(?:[^\s#'"][^:#]*:\s+)?(["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> Optional[int]:
+    """The 0-based line, at or before ``error_line``, whose quoted value is not closed on it."""
+    for number, line in enumerate(text.split("\n")[:error_line + 1]):
+        found = _QUOTED_START.match(line)
+        if found and not _closes(line[found.end():], found[1]):
+            return number
+    return None
+
+
+def _closes(rest: str, quote: str) -> bool:
+    """Whether ``rest`` (after an opening quote) closes it: \\" escapes in "...", '' in '...'."""
+    if quote == '"':
+        return re.search(r'(?<!\\)(?:\\\\)*"', rest) is not None
+    return re.search(r"'", rest.replace("''", "")) is not None
 
 
 def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
@@ -188,7 +215,11 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         _collect_lines(node, (), offset, lines)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise YamlError(*_describe(exc, offset)) from None
+        raise YamlError(*_describe(exc, text, offset)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not accept, e.g. a control character
+        line = text.count("\n", 0, exc.position) + 1 + offset
+        raise YamlError(f"malformed YAML: character #x{exc.character:04x} is not allowed ({exc.reason})"
+                        if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
     except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct

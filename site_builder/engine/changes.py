@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content.discover import FOLDERS, SETTINGS
+from ..content import discover
 
 # Kinds of change, each rebuilt its own way (see incremental.Session.rebuild):
 SETTINGS_KIND = "settings"  # content/site.yaml, content/topics.yaml: everything
@@ -28,15 +28,13 @@ class Change:
 
 
 def classify(root: str, rel: str) -> str:
-    """The kind of a changed file from its place, as ``discover.classify`` sorts content files."""
+    """The kind of a changed file: how it is rebuilt follows from what ``discover.classify`` says it holds."""
     if root == "templates":
         return TEMPLATE_KIND
-    if rel in SETTINGS:
+    kind = discover.classify(rel)
+    if kind == "settings":
         return SETTINGS_KIND
-    parts = rel.split("/")
-    if len(parts) > 1 and parts[0] in FOLDERS and rel.endswith(".md") and (parts[0] == "releases" or len(parts) == 2):
-        return DOCUMENT_KIND
-    return FILE_KIND
+    return DOCUMENT_KIND if kind in discover.DOCUMENT_KINDS else FILE_KIND
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from ..content.archive import LoadResult, Settings, assemble, documents_of, load_documents
 from ..content.discover import SourceFile
 from ..content.load import Loader
-from ..content.markdown import MarkdownRenderer
+from ..content.markdown import MARKDOWN_CONFIG, MarkdownRenderer, Rendered
 from ..content.model import Archive, Release
 from ..errors import Diagnostic
 from ..options import Options
@@ -38,14 +38,14 @@ class CachedMarkdown(MarkdownRenderer):
         super().__init__(base_path)
         self.store = store
 
-    def render(self, text: str, lang: str) -> str:
-        key = digest_bytes(b"markdown", self.store.version.encode(), self.base_path.encode(),
-                           lang.encode(), text.encode("utf-8", "surrogatepass"))
-        html = self.store.get("markdown", key)
-        if not isinstance(html, str):
-            html = super().render(text, lang)
-            self.store.put("markdown", key, html)
-        return html
+    def render(self, text: str, lang: str) -> Rendered:
+        key = digest_bytes(b"markdown", self.store.version.encode(), repr(MARKDOWN_CONFIG).encode(),
+                           self.base_path.encode(), lang.encode(), text.encode("utf-8", "surrogatepass"))
+        rendered = self.store.get("markdown", key)
+        if not isinstance(rendered, Rendered):
+            rendered = super().render(text, lang)
+            self.store.put("markdown", key, rendered)
+        return rendered
 
 
 @dataclass(frozen=True)

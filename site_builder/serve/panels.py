@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import Diagnostic
@@ -92,8 +91,7 @@ def is_draft(route: Optional[Route]) -> bool:
 class PageWarnings:
     """The warnings ``check`` gives for the file behind a release or meeting page (one file: cheap)."""
 
-    def __init__(self, content: Path):
-        self.content = content
+    def __init__(self) -> None:
         self._finder: Optional[tuple[Any, MentionFinder]] = None
 
     def __call__(self, route: Optional[Route], archive: Optional[Archive], today: Optional[dt.date] = None) -> list[Diagnostic]:
@@ -101,7 +99,7 @@ class PageWarnings:
             return []
         document = route.context.get("release") or route.context.get("meeting")
         if isinstance(document, Meeting):
-            return meeting_mentions(document, self.content, self.finder(archive))
+            return meeting_mentions(document, self.finder(archive))
         if not isinstance(document, Release):
             return []
         found = release_mentions(document, self.finder(archive)) + scheduled([document], today or dt.date.today())

@@ -86,7 +86,7 @@ class DevServer:
         self.out = out
         self.quiet = quiet  # seconds without a file event before a burst of saves is rebuilt
         self.freeze_heap = freeze_heap  # the command line: one server per process, for hours
-        self.page_warnings = PageWarnings(options.content)
+        self.page_warnings = PageWarnings()
         self.browsers: set[ReloadSocket] = set()
         self.sockets: list[socket.socket] = []
         self.session: Optional[Session] = None

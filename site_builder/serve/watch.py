@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Optional
 
 import watchfiles
 
-from ..content.discover import _is_ignored
+from ..content.discover import is_ignored
 from ..engine.changes import Change, ChangeSet
 
 READY_TIMEOUT = 10.0  # seconds to wait for the OS watches to be in place
@@ -73,7 +73,7 @@ class Watcher:
                     rel = path.relative_to(root)
                 except ValueError:
                     continue
-                if rel.parts and not any(_is_ignored(part) for part in rel.parts):
+                if rel.parts and not any(is_ignored(part) for part in rel.parts):
                     if path.is_dir():  # a folder moved in: its files (a new empty folder: nothing)
                         found |= {Change(name, file.relative_to(root).as_posix()) for file in _files_under(path)}
                     else:
@@ -83,4 +83,4 @@ class Watcher:
 
 
 def _files_under(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.is_file() and not any(_is_ignored(part) for part in p.relative_to(folder).parts)]
+    return [p for p in folder.rglob("*") if p.is_file() and not any(is_ignored(part) for part in p.relative_to(folder).parts)]
