@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check golden bench clean messages
+.PHONY: site serve test check golden bench fuzz clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ check: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
-## Regenerate the golden output tree of tests/fixtures/golden-site (review the diff!).
+## Regenerate tests/fixtures/golden, the fixture archive built without its search index (review the diff!).
 golden: $(STAMP)
 	$(PY) -m tests.golden regenerate
 
@@ -43,6 +43,11 @@ messages: $(STAMP)
 ## Print build-time figures for synthetic archives.
 bench: $(STAMP)
 	$(PY) bench/build_time.py
+
+## Fuzz check and build for MINUTES minutes (default 10); findings are saved under /tmp/fuzz-findings.
+MINUTES ?= 10
+fuzz: $(STAMP)
+	$(PY) bench/fuzz.py --minutes $(MINUTES)
 
 clean:
 	rm -rf output .pytest_cache

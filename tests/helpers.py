@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from site_builder.cli import main
+from site_builder.content.archive import load_archive
+from site_builder.options import Options
+from site_builder.plan.site import Site, plan_site
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -44,6 +47,18 @@ def copy_fixture(root: Path, source: Path = FIXTURE_SITE) -> Path:
     return content
 
 
+def arabic_archive(root: Path) -> Path:
+    """The fixture archive plus Arabic: one more language in site.yaml, and the Arabic releases of
+    tests/fixtures/arabic (a translation of a fixture release and one release of its own)."""
+    content = copy_fixture(root)
+    shutil.copytree(FIXTURES / "arabic" / "releases", content / "releases", dirs_exist_ok=True)
+    settings = content / "site.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "languages: [en, fr, es]" in text
+    settings.write_text(text.replace("languages: [en, fr, es]", "languages: [en, fr, es, ar]"), encoding="utf-8")
+    return content
+
+
 def run(*argv: str) -> tuple[int, str, str]:
     """Call the command line in-process; return (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
@@ -54,3 +69,9 @@ def run(*argv: str) -> tuple[int, str, str]:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file of a folder by relative path: to compare two builds byte for byte."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def planned(root: Path, files: Optional[Mapping[str, Optional[str]]] = None) -> Site:
+    """The plan (views, URLs, routes) of a small archive written under ``root``: no rendering."""
+    options = Options(content=make_site(root, files), jobs=1)
+    return plan_site(load_archive(options), options)

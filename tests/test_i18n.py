@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from site_builder.errors import ContentError, Diagnostic
 from site_builder.options import TEMPLATES, Options
 from site_builder.pipeline import build, check
 from site_builder.plan.catalogs import POT_FILE, load_catalogs, po_path
-from tests.helpers import ROOT, make_site, run
+from tests.helpers import ROOT, arabic_archive, make_site, run
 
 SITE = "title: Test archive\nbase_url: https://example.org/\nlanguages: {langs}\nper_page: 2\n"
 
@@ -38,8 +39,8 @@ def test_the_catalog_template_holds_exactly_the_strings_of_the_templates() -> No
     assert len(pot) > 90
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
-def test_the_three_catalogs_are_complete_and_their_placeholders_match(lang: str) -> None:
+@pytest.mark.parametrize("lang", ["en", "fr", "es", "ar", "ru"])
+def test_the_catalogs_are_complete_and_their_placeholders_match(lang: str) -> None:
     catalogs = load_catalogs(TEMPLATES)
     assert catalogs.untranslated(lang) == 0
     with (TEMPLATES / po_path(lang)).open("rb") as handle:
@@ -49,36 +50,36 @@ def test_the_three_catalogs_are_complete_and_their_placeholders_match(lang: str)
 
 
 def test_a_new_language_is_one_line_dates_from_cldr_interface_in_the_default_language(tmp_path: Path) -> None:
-    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[en, fr, ru]"),
-                                   "releases/2010/2010-12-09-warsaw.ru.md":
-                                       "---\ntitle: Встреча в Варшаве\ndate: 2010-12-09\nlang: ru\n---\nТретья встреча.\n"})
+    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[en, fr, de]"),
+                                   "releases/2010/2010-12-09-warsaw.de.md":
+                                       "---\ntitle: Treffen in Warschau\ndate: 2010-12-09\nlang: de\n---\nDas dritte.\n"})
     build(Options(content=content, output=tmp_path / "out", jobs=1))
-    page = soup(tmp_path / "out/ru/releases/2010/warsaw/index.html")
-    assert page.html["lang"] == "ru" and not page.html.has_attr("dir")
-    assert page.find("time").get_text() == "9 декабря 2010\u202fг."
-    assert page.select_one(".skip-link").get_text() == "Skip to content"  # no ru catalog: English
-    home = soup(tmp_path / "out/ru/index.html")
+    page = soup(tmp_path / "out/de/releases/2010/warsaw/index.html")
+    assert page.html["lang"] == "de" and not page.html.has_attr("dir")
+    assert page.find("time").get_text() == "9. Dezember 2010"
+    assert page.select_one(".skip-link").get_text() == "Skip to content"  # no de catalog: English
+    home = soup(tmp_path / "out/de/index.html")
     switcher = {a.get("lang"): a.get_text() for a in home.select("nav.languages [lang]")}
-    assert switcher == {"en": "English", "fr": "Français", "ru": "Русский"}
+    assert switcher == {"en": "English", "fr": "Français", "de": "Deutsch"}
     assert home.select_one(".site-nav a").get_text() == "Releases"
 
 
 def test_a_language_without_catalog_falls_back_to_the_default_language_not_to_english(tmp_path: Path) -> None:
-    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[fr, en, ru]")})
+    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[fr, en, de]")})
     build(Options(content=content, output=tmp_path / "out", jobs=1))
-    assert soup(tmp_path / "out/ru/index.html").select_one(".skip-link").get_text() == "Aller au contenu"
+    assert soup(tmp_path / "out/de/index.html").select_one(".skip-link").get_text() == "Aller au contenu"
     assert soup(tmp_path / "out/en/index.html").select_one(".skip-link").get_text() == "Skip to content"
 
 
 def test_check_says_once_how_many_strings_a_language_lacks(tmp_path: Path) -> None:
-    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[en, fr, ru]")})
+    content = make_site(tmp_path, {"site.yaml": SITE.format(langs="[en, fr, de]")})
     total = len(load_catalogs(TEMPLATES).template_ids)
     warnings = [d for d in check(Options(content=content), today=dt.date(2020, 1, 1))
                 if d.code == "untranslated-interface"]
     assert [d.format() for d in warnings] == [
-        f"templates/locale/ru/LC_MESSAGES/messages.po:0: warning: language 'ru' has no catalog: {total} of {total} "
+        f"templates/locale/de/LC_MESSAGES/messages.po:0: warning: language 'de' has no catalog: {total} of {total} "
         "interface strings are untranslated and shown in English (pybabel init -i templates/locale/messages.pot "
-        "-d templates/locale -l ru (or update), then translate it with Poedit or Weblate)"]
+        "-d templates/locale -l de (or update), then translate it with Poedit or Weblate)"]
     code, out, err = run("check", "--content", str(content))
     assert code == 0 and (out + err).count("interface strings are untranslated") == 1
 
@@ -172,3 +173,24 @@ def test_direction_and_names_come_from_cldr() -> None:
     assert [locales.text_direction(c) for c in ("en", "ar", "fa", "he", "ru")] == ["ltr", "rtl", "rtl", "rtl", "ltr"]
     assert locales.language_name("ar") == "العربية"
     assert locales.language_name_in_text("en", "fr") == "anglais"
+
+
+def test_arabic_pages_are_right_to_left_in_arabic_and_searchable(tmp_path: Path) -> None:
+    """One line in site.yaml: dir from CLDR, the shipped Arabic catalog, Arabic dates, an Arabic index."""
+    content = arabic_archive(tmp_path)
+    warnings = check(Options(content=content), today=dt.date(2020, 1, 1))
+    assert not [w for w in warnings if w.code == "untranslated-interface"]  # ar has a complete catalog
+    build(Options(content=content, output=tmp_path / "out", jobs=1))
+    page = soup(tmp_path / "out/ar/releases/2010/renewed-commitment/index.html")
+    assert (page.html["lang"], page.html["dir"]) == ("ar", "rtl")
+    assert page.select_one(".skip-link").get_text() == "انتقل إلى المحتوى"
+    assert page.select_one(".release-header time, time").get_text() == "9 ديسمبر 2010"
+    english = page.select_one('a[hreflang="en"][lang="en"]')
+    assert english is not None and english["dir"] == "ltr"  # an English title inside an Arabic page
+    assert page.select_one('a[href^="tel:"]')["dir"] == "ltr"  # a phone number keeps its order
+    home_en = soup(tmp_path / "out/index.html")
+    arabic = home_en.select_one('nav.languages a[lang="ar"]')
+    assert arabic.get_text() == "العربية" and arabic["dir"] == "rtl"
+    assert not home_en.html.has_attr("dir")
+    entry = json.loads((tmp_path / "out/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert "ar" in entry["languages"] and entry["languages"]["ar"]["page_count"] == 2

@@ -182,7 +182,7 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "broken-link": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nSee [Warsaw](/releases/2014/warsaw/).\n"},
     "case-collision": {"pages/about.md": "---\ntitle: About\naliases: [/old-page/]\n---\nAbout.\n",
                        "pages/other.md": "---\ntitle: Other\naliases: [/Old-Page/]\n---\nOther.\n"},
-    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, ar]")},
+    "untranslated-interface": {"site.yaml": MINIMAL["site.yaml"].replace("[en, fr]", "[en, fr, de]")},
 }
 
 

@@ -145,6 +145,25 @@ def test_a_burst_of_saves_is_one_rebuild(project: Path) -> None:
         assert server.session.generation - before == 1  # type: ignore[union-attr]
 
 
+def test_files_that_appear_together_are_one_rebuild(server: DevServer, project: Path) -> None:
+    """Twelve releases arriving at once (a git checkout, a folder moved in) make exactly one rebuild.
+
+    Saves spread over time are coalesced by the watcher's quiet period (the test above, and the
+    watcher's own tests in tests/test_serve_incremental.py).
+    """
+    ready = project / "ready"
+    for n in range(12):
+        (ready / f"2017-01-{n + 1:02d}-burst-{n}.md").parent.mkdir(exist_ok=True)
+        (ready / f"2017-01-{n + 1:02d}-burst-{n}.md").write_text(
+            f"---\ntitle: Burst {n}\ndate: 2017-01-{n + 1:02d}\n---\nText {n}.\n", encoding="utf-8")
+    before = server.session.generation  # type: ignore[union-attr]
+    os.replace(ready, project / "content" / "releases" / "2017")
+    _, body = wait_for(server, "/sub/archive/releases/2017/", lambda s, b: s == 200 and "Burst 11" in b)
+    assert all(f"Burst {n}<" in body for n in range(12))
+    time.sleep(0.5)  # a second rebuild, if there were one, would have started by now
+    assert server.session.generation - before == 1  # type: ignore[union-attr]
+
+
 def test_new_release_meeting_and_mechanism_appear(server: DevServer, project: Path) -> None:
     save(project, "content/mechanisms/wgad.md", "---\nname: Working Group on Arbitrary Detention\nshort: WGAD\n---\nThe WGAD.\n")
     save(project, "content/meetings/8.md", '---\nnumber: "8"\nstart: "2016-05"\nparticipants: [wgad]\n---\nEight.\n')

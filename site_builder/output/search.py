@@ -14,6 +14,8 @@ Whether to index at all is the engine's decision (it links the previous index wh
 from __future__ import annotations
 
 import json
+import functools
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from ..workers import die_with_parent
 from ..errors import ToolError
 
 SUBDIR = "pagefind"
@@ -110,10 +113,11 @@ def _write_inputs(scratch: Path, inputs: Iterable[tuple[str, bytes]]) -> int:
 def _run_pagefind(site: Path, target: Path) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target), "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800,
+                              preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    if done.returncode != 0 or not target.is_dir():
+    if done.returncode != 0 or not (target / "pagefind-entry.json").is_file():  # exit 0 with no index: a full disk
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
                                + " (is the pagefind[bin] package installed? run make site)")
@@ -121,5 +125,8 @@ def _run_pagefind(site: Path, target: Path) -> None:
 
 def _normalise_entry(entry: Path) -> None:
     """Pagefind lists languages in hash-map order; sorted keys make two builds byte-identical."""
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # cut short (a full disk): no index is better than a broken one
+        raise SearchIndexError(f"Pagefind's index is unreadable ({exc}); is the disk full?") from None
     entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
