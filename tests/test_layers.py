@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("messages", []),
     ("options", []),
     ("workers", []),
-    ("content", ["yaml_lines", "locales", "dates", "schema", "model", "read", "config", "discover", "typography",
+    ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "typography",
                  "dialect", "sanitise", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "routes", "site"]),

@@ -1,4 +1,4 @@
-"""Open data: api/releases.json, api/meetings.json, api/mechanisms.json, and each language's
+"""Open data: api/releases.json, api/meetings.json, api/mechanisms.json, api/countries.json, and each language's
 search/filters.json (what the search page filters on).
 
 JSON is written with sorted keys and a fixed indent: the same archive gives the same bytes.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..content import countries
 from ..plan.urls import Urls
 from ..plan.views import Views
 
@@ -27,6 +28,7 @@ def releases_json(views: Views, urls: Urls) -> bytes:
             "kind": release.kind, "lang": release.lang, "slug": release.slug,
             "url": urls.absolute(urls.release(release)), "summary": release.summary,
             "meetings": list(release.meetings), "mechanisms": list(release.mechanisms), "topics": list(release.topics),
+            "countries": list(release.countries),
             "translations": {t.lang: urls.absolute(urls.release(t)) for t in translations if t is not release},
             "attachments": [{"title": a.title, "url": urls.absolute(urls.attachment(release, a)), "size": a.size,
                              "type": a.extension} for a in release.attachments],
@@ -61,10 +63,23 @@ def mechanisms_json(views: Views, urls: Urls) -> bytes:
     return _json({"mechanisms": items})
 
 
+def countries_json(views: Views, urls: Urls) -> bytes:
+    """The countries releases are about: ISO code, names in every site language, continent, pages."""
+    languages = views.archive.config.languages
+    items = [{
+        "code": code, "names": {lang: countries.country_name(code, lang) for lang in languages},
+        "region": countries.region_of(code),
+        "url": {lang: urls.absolute(urls.country(code, lang)) for lang in languages},
+        "feed": {lang: urls.absolute(urls.country_feed(code, lang)) for lang in languages},
+        "releases": [urls.absolute(urls.release(r)) for r in views.published if code in r.countries],
+    } for code in views.countries]
+    return _json({"countries": items})
+
+
 def search_filters(views: Views, urls: Urls, lang: str) -> bytes:
     """What the search page filters on, per release of one language tree (Pagefind's own filter
     files are not byte-stable between builds, so the search page filters with this file instead)."""
     items = [{"url": urls.href(urls.release(r)), "title": r.title, "date": r.date.isoformat(), "year": r.year,
-              "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics)}
+              "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics), "countries": list(r.countries)}
              for r in views.releases(lang)]
     return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

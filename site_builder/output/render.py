@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Sequence
 import jinja2
 from markupsafe import escape
 
-from ..content import dates, locales
+from ..content import countries, dates, locales
 from . import api, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
@@ -75,12 +75,27 @@ class Renderer:
             """A language's name: in itself (menus), or as a word of a sentence in ``in_lang``."""
             return locales.language_name_in_text(code, in_lang) if in_lang else locales.language_name(code)
 
+        @jinja2.pass_context
+        def country_name(context: jinja2.runtime.Context, code: str) -> str:
+            return countries.country_name(code, context["lang"])
+
+        @jinja2.pass_context
+        def region_name(context: jinja2.runtime.Context, region: str) -> str:
+            return countries.region_name(region, context["lang"])
+
+        @jinja2.pass_context
+        def by_country_name(context: jinja2.runtime.Context, codes: Sequence[str]) -> list[str]:
+            """Country codes in the order of their names in the page's language."""
+            return sorted(codes, key=lambda code: countries.country_name(code, context["lang"]).casefold())
+
         def asset(name: str) -> str:
             return urls.href(site.assets[name].path)
 
         return {"site": site.views.archive.config, "views": site.views, "urls": urls, "href": urls.href,
                 "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
-                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType}
+                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
+                "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
+                "by_country_name": by_country_name}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -131,6 +146,8 @@ class Renderer:
                         return api.meetings_json(views, urls)
                     case Dataset.MECHANISMS:
                         return api.mechanisms_json(views, urls)
+                    case Dataset.COUNTRIES:
+                        return api.countries_json(views, urls)
                     case Dataset.SEARCH_FILTERS:
                         return api.search_filters(views, urls, route.lang)
                     case Dataset.SITEMAP:
