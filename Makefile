@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check golden bench clean messages
+.PHONY: site serve test check golden bench fuzz clean messages
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ messages: $(STAMP)
 ## Print build-time figures for synthetic archives.
 bench: $(STAMP)
 	$(PY) bench/build_time.py
+
+## Fuzz check and build for MINUTES minutes (default 10); findings are saved under /tmp/fuzz-findings.
+MINUTES ?= 10
+fuzz: $(STAMP)
+	$(PY) bench/fuzz.py --minutes $(MINUTES)
 
 clean:
 	rm -rf output .pytest_cache

@@ -37,7 +37,8 @@ class Diagnostic:
         put in front so the path can be opened from where the command ran.
         """
         text = f"{self.shown_path(content)}:{self.line}: {self.severity}: {self.text}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return text.translate(_ONE_LINE)  # a value quoted in a message never breaks the one-line form
 
     @property
     def text(self) -> str:
@@ -70,6 +71,10 @@ class SiteBuilderError(Exception):
     """What stops a command; the command line prints it and exits with its ``exit_code``."""
 
     exit_code: ClassVar[int]
+
+
+_ONE_LINE = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+             for code in (0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029)}  # what splits lines
 
 
 class ContentError(SiteBuilderError):

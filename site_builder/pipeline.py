@@ -16,7 +16,7 @@ from .content.archive import load_archive
 from .content.lint import find_warnings
 from .content.lint_text import Addresses
 from .engine.builder import Engine
-from .errors import Diagnostic
+from .errors import ContentError, Diagnostic, SiteBuilderError, ToolError
 from .options import Options
 from .output.writer import Writer, check_output_folder
 from .plan.catalogs import untranslated_warnings
@@ -58,6 +58,17 @@ def addresses(site: Site) -> Addresses:
     return Addresses(pages, outputs, site.urls.base_path)
 
 
+def write_failure(exc: OSError, options: Options) -> SiteBuilderError:
+    """An OSError while writing, as the one line an editor can act on; the previous site is intact."""
+    name = Path(exc.filename) if isinstance(exc.filename, str) else None
+    content = options.content.resolve()
+    if name is not None and name.resolve().is_relative_to(content):
+        rel = name.resolve().relative_to(content).as_posix()
+        return ContentError([Diagnostic(rel, 0, f"cannot read this file ({exc.strerror or exc}); it changed during the build?",
+                                        "build again; the previous site is unchanged", code="unreadable")])
+    return ToolError(f"cannot write the site into {options.output}: {exc.strerror or exc}; the previous site is unchanged")
+
+
 def build(options: Options) -> BuildResult:
     """Validate, render and write the whole site; ``options.output`` changes only if all went well."""
     check_output_folder(options.output, options.content, Path.cwd())
@@ -69,6 +80,9 @@ def build(options: Options) -> BuildResult:
     try:
         outcome = engine.write(site, writer)
         writer.commit()
+    except OSError as exc:  # a full or read-only disk, a file deleted or changed during the build
+        writer.abort()
+        raise write_failure(exc, options) from None
     except BaseException:
         writer.abort()
         raise

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
@@ -73,3 +75,30 @@ def _first_body_line(text: str, body: str, stripped: str) -> int:
     """The 1-based line of the first non-blank body character."""
     start = len(text) - len(body) + (len(body) - len(stripped))
     return text.count("\n", 0, start) + 1
+
+
+def read_published_file(path: str | Path, root: Path) -> bytes | None:
+    """The bytes of a file to publish as it is now, or None if it is no longer one to publish.
+
+    The dev server reads copied files on request, long after the build checked them: by then the
+    file may have become a link to /etc/passwd, or a named pipe that would hang the request. The file
+    is opened without blocking, must be a regular file, and the file actually opened (not the name)
+    must lie inside ``root``.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return None
+        opened = Path(os.readlink(f"/proc/self/fd/{fd}") if Path("/proc/self/fd").is_dir() else os.path.realpath(path))
+        if not opened.is_relative_to(root.resolve()):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)

@@ -221,7 +221,7 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         raise YamlError(f"malformed YAML: character #x{exc.character:04x} is not allowed ({exc.reason})"
                         if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}", line) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
+        raise YamlError(f"malformed YAML: {str(exc).splitlines()[0]}", offset + 1) from None
     except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
     finally:

@@ -31,6 +31,7 @@ from .changes import SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from ..content.discover import SourceFile, classify, discover
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Archive, SiteConfig
+from ..content.read import read_published_file
 from ..content.archive import read_settings
 from ..options import Options
 from ..plan.site import Site, Theme, load_theme, plan_site
@@ -277,10 +278,9 @@ class Session:
         if out is None:
             return None
         if out.route.kind == "copy":
-            try:
-                return Path(out.route.file).read_bytes()
-            except OSError:
-                return None
+            # never a path that became a link out of content/ or a named pipe since it was checked
+            static = self.options.content / "static"
+            return read_published_file(out.route.file, static if out.route.source.startswith("static/") else self.options.content)
         return out.data
 
     def refresh(self, budget: float) -> bool:

@@ -8,10 +8,13 @@ and never talks to another host. Pages opt in with ``data-pagefind-body`` (relea
 from __future__ import annotations
 
 import json
+import functools
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from ..workers import die_with_parent
 from ..errors import ToolError
 
 SUBDIR = "pagefind"
@@ -31,10 +34,11 @@ def index_site(folder: Path) -> list[str]:
         raise SearchIndexError(f"{SUBDIR}/ already exists in the site: a static file or page took the search index's place")
     command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-subdir", SUBDIR, "--silent"]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600,
+                              preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    if done.returncode != 0 or not target.is_dir():
+    if done.returncode != 0 or not (target / "pagefind-entry.json").is_file():  # exit 0 with no index: a full disk
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
                                + " (is the pagefind[bin] package installed? run make site)")
@@ -46,5 +50,8 @@ def index_site(folder: Path) -> list[str]:
 
 def _normalise_entry(entry: Path) -> None:
     """Pagefind lists languages in hash-map order; sorted keys make two builds byte-identical."""
-    data = json.loads(entry.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # cut short (a full disk): no index is better than a broken one
+        raise SearchIndexError(f"Pagefind's index is unreadable ({exc}); is the disk full?") from None
     entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import mimetypes
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import tornado.web
+from livereload.handlers import LiveReloadHandler
 
 
 @dataclass(frozen=True)
@@ -21,7 +24,38 @@ class Response:
 
 
 class Responder(Protocol):
+    port: int
+
     def respond(self, request_path: str) -> Response: ...
+
+
+MAX_HEADERS = 16 * 1024  # bytes of request line and headers: a browser sends far less
+MAX_BODY = 16 * 1024  # the preview takes no uploads
+
+
+def host_allowed(host: str, port: int) -> bool:
+    """The Host header names this server by address (or localhost) and port.
+
+    A page on another site that makes its own name resolve to 127.0.0.1 (DNS rebinding) sends
+    its own name as Host: refused, so it can read neither drafts nor files.
+    """
+    name, _, given = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+    if not name or given != str(port):
+        return False
+    name = name.strip("[]")
+    if name == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def origin_allowed(origin: str, host: str, port: int) -> bool:
+    """A live-reload socket opened by one of this server's own pages, not by another site's script."""
+    parts = urlsplit(origin)
+    return parts.scheme == "http" and parts.netloc == host and host_allowed(host, port)
 
 
 def log_request(handler: tornado.web.RequestHandler) -> None:
@@ -48,6 +82,12 @@ class SiteHandler(tornado.web.RequestHandler):
     def initialize(self, server: Responder) -> None:
         self.server = server
 
+    def prepare(self) -> None:
+        if not host_allowed(self.request.host, self.server.port):
+            self.set_status(421)  # Misdirected Request
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(f"This preview answers only at http://127.0.0.1:{self.server.port}/\n")
+
     def get(self) -> None:
         self._answer(send_body=True)
 
@@ -66,3 +106,31 @@ class SiteHandler(tornado.web.RequestHandler):
             self.write(response.body)
         else:
             self.set_header("Content-Length", str(len(response.body)))
+
+
+# --- livereload ---------------------------------------------------------------------------------
+
+class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
+    """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
+
+    def initialize(self, browsers: set["ReloadSocket"], port: int) -> None:
+        self.browsers = browsers
+        self.port = port
+
+    def check_origin(self, origin: str) -> bool:
+        """Only this server's own pages (livereload itself accepts any origin)."""
+        return origin_allowed(origin, self.request.host, self.port)
+
+    def prepare(self) -> None:
+        if not host_allowed(self.request.host, self.port):
+            raise tornado.web.HTTPError(421)
+
+    def on_message(self, message: Any) -> None:
+        super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
+        if self in LiveReloadHandler.waiters:
+            LiveReloadHandler.waiters.discard(self)
+            self.browsers.add(self)
+
+    def on_close(self) -> None:
+        self.browsers.discard(self)
+        LiveReloadHandler.waiters.discard(self)

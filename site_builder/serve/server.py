@@ -30,7 +30,7 @@ from typing import Any, Iterator, Optional, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
 import tornado.web
-from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.handlers import LiveReloadJSHandler
 from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
@@ -40,7 +40,7 @@ from ..engine.changes import SETTINGS_KIND, ChangeSet, Watcher
 from ..content.config import load_site_config
 from ..errors import ContentError, Diagnostic, UsageError
 from ..engine.session import Session
-from .http import Response, SiteHandler, content_type, log_request
+from .http import MAX_BODY, MAX_HEADERS, ReloadSocket, Response, SiteHandler, content_type, log_request
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
 from ..output.search import SearchIndexError, index_site
@@ -51,25 +51,6 @@ from ..output.writer import Writer, check_output_folder
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
 SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
 BACKGROUND_DELAY = 0.5  # after a rebuild, first answer the browser's reload, then finish the rest
-
-
-# --- livereload ---------------------------------------------------------------------------------
-
-class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
-    """livereload's WebSocket endpoint (its handshake), with the browsers kept per server."""
-
-    def initialize(self, browsers: set["ReloadSocket"]) -> None:
-        self.browsers = browsers
-
-    def on_message(self, message: Any) -> None:
-        super().on_message(message)  # answers "hello"; on "info" adds us to the class-wide waiters
-        if self in LiveReloadHandler.waiters:
-            LiveReloadHandler.waiters.discard(self)
-            self.browsers.add(self)
-
-    def on_close(self) -> None:
-        self.browsers.discard(self)
-        LiveReloadHandler.waiters.discard(self)
 
 
 class DevServer:
@@ -146,11 +127,11 @@ class DevServer:
         assert self.session is not None and self.watcher is not None
         self.loop = IOLoop.current()
         app = tornado.web.Application([
-            (r"/livereload", ReloadSocket, {"browsers": self.browsers}),
+            (r"/livereload", ReloadSocket, {"browsers": self.browsers, "port": self.port}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, {"server": self}),
         ], log_function=log_request)
-        self.http = HTTPServer(app)
+        self.http = HTTPServer(app, max_header_size=MAX_HEADERS, max_body_size=MAX_BODY)
         self.http.add_sockets(self.sockets)
         self._shown = self._problem_keys()
         self._schedule_background()
