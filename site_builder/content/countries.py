@@ -127,10 +127,17 @@ def region_name(region: str, lang: str) -> str:
 
 
 def mentions(text: str, lang: str) -> list[tuple[str, str, int]]:
-    """The countries a text names by their CLDR name in ``lang``: (code, words, offset), first mention each."""
+    """The countries a text names by their CLDR name in ``lang``: (code, words, offset), first mention each.
+
+    Any case inside the name ("Bosnia And Herzegovina"), but a capital first letter where the script
+    has capitals: country names are proper nouns, and French "réunion" is a meeting, not Réunion.
+    """
     pattern, by_name = _name_pattern(lang)
     found: dict[str, tuple[str, str, int]] = {}
     for match in pattern.finditer(text):
+        first = match.group()[0]
+        if first.lower() != first.upper() and not first.isupper():  # a proper noun: "la réunion" is a meeting
+            continue
         code = by_name[" ".join(match.group().casefold().split())]
         found.setdefault(code, (code, match.group(), match.start()))
     return sorted(found.values(), key=lambda item: item[2])
