@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,11 +22,37 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_build_succeeds_with_exit_0(site: Path) -> None:
-    code, out, err = run("build")
-    assert (code, err) == (0, "")
-    assert out.startswith("built ") and "into output" in out
-    assert (site / "output" / "index.html").is_file()
+@dataclass(frozen=True)
+class Built:
+    """One `build` of the fixture archive, shared by the checks that only read its result."""
+
+    root: Path
+    code: int
+    out: str
+    err: str
+    outside_before: frozenset[Path]  # every path outside output/ and .cache/, before and after
+    outside_after: frozenset[Path]
+
+
+def _outside(root: Path) -> frozenset[Path]:
+    return frozenset(p for p in root.rglob("*") if "output" not in p.parts and ".cache" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("built")
+    copy_fixture(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        before = _outside(root)
+        code, out, err = run("build")
+        return Built(root, code, out, err, before, _outside(root))
+
+
+def test_build_succeeds_with_exit_0(built: Built) -> None:
+    assert (built.code, built.err) == (0, "")
+    assert built.out.startswith("built ") and "into output" in built.out
+    assert (built.root / "output" / "index.html").is_file()
 
 
 def test_no_command_means_build(site: Path) -> None:
@@ -82,10 +109,10 @@ def test_drafts_only_with_flag(site: Path) -> None:
     assert draft.is_file()
 
 
-def test_two_builds_are_byte_identical(site: Path) -> None:
-    run("build", "--output", "one")
-    run("build", "--output", "two")
-    one, two = tree_bytes(site / "one"), tree_bytes(site / "two")
+def test_two_builds_are_byte_identical(built: Built, site: Path) -> None:
+    """The shared build and a cold build of another copy of the archive, elsewhere."""
+    assert run("build", "--output", "two", "--no-cache")[0] == 0
+    one, two = tree_bytes(built.root / "output"), tree_bytes(site / "two")
     assert one == two and len(one) > 50
 
 
@@ -169,17 +196,14 @@ def test_refuses_to_delete_files_added_to_its_output(site: Path) -> None:
     assert (site / "output" / "CNAME").is_file()
 
 
-def test_nothing_is_written_outside_the_output_folder(site: Path) -> None:
-    before = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
-    run("build")
-    after = {p for p in site.rglob("*") if "output" not in p.parts and ".cache" not in p.parts}
-    assert after == before
+def test_nothing_is_written_outside_the_output_folder(built: Built) -> None:
+    assert built.code == 0 and built.outside_after == built.outside_before
 
 
-def test_sub_path_links_all_resolve_inside_the_output(site: Path) -> None:
+def test_sub_path_links_all_resolve_inside_the_output(built: Built) -> None:
     """Every href/src of every page, under base_url https://example.org/sub/archive/, is a built file."""
-    assert run("build")[0] == 0
-    output = site / "output"
+    assert built.code == 0
+    output = built.root / "output"
     base = "/sub/archive/"
     checked = 0
     for page in output.rglob("*.html"):
