@@ -12,14 +12,15 @@ from typing import Any
 from ..content import countries
 from ..plan.urls import Urls
 from ..plan.views import Views
+from . import citation
 
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def releases_json(views: Views, urls: Urls) -> bytes:
-    """Every published release in every language, newest first."""
+def releases_json(views: Views, urls: Urls, translate: citation.Translate) -> bytes:
+    """Every published release in every language, newest first, each with its CSL-JSON (``csl``)."""
     items = []
     for release in views.published:
         translations = views.release_translations.get(release.source, (release,))
@@ -33,7 +34,7 @@ def releases_json(views: Views, urls: Urls) -> bytes:
             "attachments": [{"title": a.title, "url": urls.absolute(urls.attachment(release, a)), "size": a.size,
                              "type": a.extension} for a in release.attachments],
             "contacts": [{"org": c.org, "name": c.name, "phone": c.phone} for c in release.contacts],
-            "draft": release.draft,
+            "draft": release.draft, "csl": citation.csl_json(release, views, urls, translate),
         })
     return _json({"releases": items})
 

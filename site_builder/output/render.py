@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import escape
 
 from ..content import countries, dates, locales
-from . import api, feeds, sitemap, structured
+from . import api, citation, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Meeting
@@ -132,7 +132,10 @@ class Renderer:
         match route.kind:
             case Kind.PAGE | Kind.REDIRECT:
                 json_ld = structured.structured_data(views, urls, self._translate, route)
-                page = self.env.get_template(route.template).render(route=route, structured=json_ld, **route.context)
+                cited = citation.cite(route.context["release"], views, urls, self._translate) \
+                    if route.page == PageType.RELEASE else None
+                page = self.env.get_template(route.template).render(route=route, structured=json_ld, citation=cited,
+                                                                    **route.context)
                 return page.encode("utf-8")
             case Kind.FEED:
                 return feeds.atom(views, urls, route)
@@ -141,7 +144,7 @@ class Renderer:
             case Kind.DATA:
                 match route.dataset:
                     case Dataset.RELEASES:
-                        return api.releases_json(views, urls)
+                        return api.releases_json(views, urls, self._translate)
                     case Dataset.MEETINGS:
                         return api.meetings_json(views, urls)
                     case Dataset.MECHANISMS:
