@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "typography",
                  "dialect", "sanitise", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
-    ("plan", ["urls", "views", "assets", "catalogs", "routes", "site"]),
+    ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "search", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "tracking", "fingerprint", "documents", "session", "builder"]),
     ("pipeline", []),

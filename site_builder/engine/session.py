@@ -173,7 +173,7 @@ class Session:
         if new_renderer:  # templates or settings changed: a new Jinja environment, every output to render
             self.theme_generation += 1
             tracked = Site(cast(Views, TrackedObject(self.tracker)), site.urls, site.translations, site.assets,
-                           cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs)
+                           cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs, site.attachment_texts)
             self.renderer = Renderer(tracked, self.options.templates)
         self.archive, self.config = archive, archive.config
         self.generation += 1

@@ -20,7 +20,7 @@ from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
-from ..content.model import Meeting
+from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
 
@@ -88,6 +88,10 @@ class Renderer:
             """Country codes in the order of their names in the page's language."""
             return sorted(codes, key=lambda code: countries.country_name(code, context["lang"]).casefold())
 
+        def attachment_text(attachment: Attachment) -> str:
+            """The text of a PDF attachment, for the search index only (see plan/pdftext.py)."""
+            return site.attachment_texts.get(attachment.path, "")
+
         def asset(name: str) -> str:
             return urls.href(site.assets[name].path)
 
@@ -95,7 +99,7 @@ class Renderer:
                 "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
                 "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
                 "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
-                "by_country_name": by_country_name}
+                "by_country_name": by_country_name, "attachment_text": attachment_text}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
