@@ -7,7 +7,7 @@ JSON is written with sorted keys and a fixed indent: the same archive gives the 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
 from ..content import countries
 from ..plan.urls import Urls
@@ -19,8 +19,10 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def releases_json(views: Views, urls: Urls, translate: citation.Translate) -> bytes:
-    """Every published release in every language, newest first, each with its CSL-JSON (``csl``)."""
+def releases_json(views: Views, urls: Urls, translate: Optional[citation.Translate] = None) -> bytes:
+    """Every published release in every language, newest first, each with its CSL-JSON (``csl``);
+    ``translate`` gives the Observatory's name in each release's language (default: the English msgid)."""
+    translate = translate or (lambda message, lang: message)
     items = []
     for release in views.published:
         translations = views.release_translations.get(release.source, (release,))
