@@ -125,7 +125,9 @@ class Session:
                                         "save again; if it stays, stop serve and run: python build.py check",
                                         code="internal-error")]
             return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
-        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config)
+        pdf_changed = self.renderer is not None and self.renderer.site.attachment_texts != site.attachment_texts
+        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config
+                     or pdf_changed)  # a PDF's text is in its release page (search): rare, so render all
         return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed)
 
     def _update_sources(self, changes: Optional[ChangeSet]) -> None:
