@@ -223,6 +223,9 @@ def test_page_warnings_of_check_are_shown_on_the_page(server: DevServer, project
     assert "warning: translation_key 'janaury' is used by no other file" in panel_text(body)
     assert "Check will warn about this page" in body
     assert "serve-problems" not in get(server, "/sub/archive/releases/2010/renewed-commitment/")[1]
+    edit(project, JANUARY, "La OIF y el", "Con <H1> la OIF y el")  # noted while loading the text
+    _, body = wait_for(server, "/sub/archive/es/releases/2015/january/", lambda s, b: "is shown as written" in b)
+    assert "warning:</strong> &#x27;&lt;H1&gt;&#x27; is shown as written: &lt;h1&gt; is not allowed inside a paragraph" in body
 
 
 def test_addresses(server: DevServer) -> None:

@@ -201,7 +201,7 @@ class HtmlLikeWordsProcessor(HtmlInlineProcessor):
         if tag in HTML_ELEMENTS and not embed_without_source:
             self.notebook.notes.append(Note(
                 "html-as-text", f"'{raw}' is shown as written: <{name[1].lower()}> is not allowed inside a paragraph",
-                "to show it as text, write it in backticks (`<h1>`); for HTML, put the block on lines of its own", raw))
+                f"to show it as text, write it in backticks (`{raw}`); for HTML, put the block on lines of its own", raw))
         return self.md.htmlStash.store(_escape(raw)), m.start(0), m.end(0)
 
 

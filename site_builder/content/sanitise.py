@@ -87,6 +87,10 @@ _EMBED = re.compile(r"(?P<lead>^[ \t]*)?<(?P<tag>iframe|video|audio|object)\b(?P
                     r"|(?P<lead2>^[ \t]*)?<(?P<void>embed)\b(?P<vattrs>[^>]*)/?>", re.IGNORECASE | re.DOTALL | re.MULTILINE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _INNER_SOURCE = re.compile(r"<source\b[^>]*>", re.IGNORECASE)
+_ANY_EMBED = re.compile(r"<(?:iframe|video|audio|object|embed)\b", re.IGNORECASE)  # cheap tests first
+_EXTERNAL_IMG = re.compile(r"<img\b[^>]*\ssrc=[\"']?(?:https?:)?//", re.IGNORECASE)
+# raw HTML an author wrote (an autolink such as <https://...> is not)
+_RAW_HTML = re.compile(r"<(?![a-zA-Z][a-zA-Z0-9+.-]*:)[a-zA-Z/]")
 
 
 class _Attributes(HTMLParser):
@@ -156,12 +160,12 @@ def embeds_to_links(html: str, lang: str, notes: list[Note]) -> str:
             return found[0]
         label = f"{EMBED_LABELS['image'].get(lang, EMBED_LABELS['image']['en'])}: {attrs.get('alt') or urlsplit(source).netloc}"
         notes.append(Note("external-image", f"the image {source} is on another site, which pages may not load: it is shown as a link",
-                          "save the image under content/static/ and link to it, e.g. ![text](/static/img/photo.jpg)", source))
+                          "save it under content/static/img/ and write ![text](/img/its-name.jpg)", source))
         return f'<a href="{_escape(source)}">{_escape(label)}</a>'
 
-    if "<" not in html:
-        return html
-    return _IMG.sub(image, _EMBED.sub(embed, html))
+    if _ANY_EMBED.search(html):
+        html = _EMBED.sub(embed, html)
+    return _IMG.sub(image, html) if _EXTERNAL_IMG.search(html) else html
 
 
 # --- headings -----------------------------------------------------------------------------------
@@ -206,7 +210,8 @@ class _Removals(HTMLParser):
             value = value or ""
             if name not in allowed:
                 self._note(f"{tag}@{name}", f"{name}= on <{tag}> is removed: it is not allowed in a page",
-                           "remove it: the site's style sheet decides how text looks", f"{name}=")
+                           "remove it: pages run no scripts" if name.startswith("on")
+                           else "remove it: the site's style sheet decides how text looks", f"{name}=")
             elif name in ("href", "src") and ":" in value.split("/", 1)[0] \
                     and value.split(":", 1)[0].strip().lower() not in URL_SCHEMES:
                 self._note(f"url@{value}", f"the address '{value}' is removed: only http, https, mailto and tel links are kept",
@@ -221,8 +226,8 @@ class _Removals(HTMLParser):
 
 def removals(html: str, source: str) -> list[Note]:
     """What ``sanitise`` will remove from ``html`` that the author wrote in ``source``."""
-    if "<" not in source:
-        return []
+    if not _RAW_HTML.search(source):
+        return []  # Markdown alone never writes what the sanitiser removes
     walker = _Removals(source)
     walker.feed(html)
     walker.close()

@@ -78,11 +78,13 @@ class PageWarnings:
         if route is None or archive is None or route.page not in (PageType.RELEASE, PageType.MEETING):
             return []
         document = route.context.get("release") or route.context.get("meeting")
+        # what loading noted about this file's text (HTML removed, embeds shown as links...)
+        noted = [w for w in archive.warnings if document is not None and w.path == document.source]
         if isinstance(document, Meeting):
-            return meeting_mentions(document, self.finder(archive))
+            return sorted(meeting_mentions(document, self.finder(archive)) + noted)
         if not isinstance(document, Release):
             return []
-        found = release_mentions(document, self.finder(archive)) + scheduled([document], today or dt.date.today())
+        found = release_mentions(document, self.finder(archive)) + scheduled([document], today or dt.date.today()) + noted
         if document.translation_key:
             documents: list[Release | Page] = [*archive.releases, *archive.pages]
             others = [d for d in documents if d.translation_key == document.translation_key]

@@ -128,6 +128,15 @@ def seed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
+@pytest.fixture(scope="session")
+def markdown_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/markdown: every Markdown construct people write for GitHub, in one release."""
+    output = tmp_path_factory.mktemp("markdown") / "site"
+    build(Options(content=ROOT / "tests" / "fixtures" / "markdown", output=output,
+                  base_url="https://example.org/sub/archive/", jobs=1))
+    return output
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright (never a downloaded browser).
