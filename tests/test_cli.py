@@ -160,6 +160,8 @@ def test_a_missing_search_tool_exits_3_and_writes_nothing(site: Path, monkeypatc
     """Not bad usage (2) nor bad content (1): the installation is broken; the previous site stays."""
     assert run("build")[0] == 0
     before = tree_bytes(site / "output")
+    release = site / "content" / "releases" / "2015" / "2015-02-02-february.md"
+    release.write_text(release.read_text(encoding="utf-8") + "\nA new line: search must index again.\n", encoding="utf-8")
     monkeypatch.setattr(sys, "executable", str(site / "no-python-here"))  # how search runs Pagefind
     code, _, err = run("build", "--no-cache")  # a warm build with no page changed would not run it
     assert code == 3 and err.startswith("error: could not run Pagefind")

@@ -26,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("output", ["feeds", "api", "sitemap", "structured", "search", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "tracking", "fingerprint", "documents", "session", "builder"]),
     ("pipeline", []),
-    ("serve", ["http", "panels", "server"]),
+    ("serve", ["http", "panels", "watch", "server"]),
     ("scaffold", []),
     ("cli", []),
 ]

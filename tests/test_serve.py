@@ -40,7 +40,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(project: Path) -> Iterator[DevServer]:
     options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
         yield dev
 
 
@@ -139,11 +139,24 @@ def test_browser_is_told_to_reload_through_livereload(server: DevServer, project
     assert status == 200 and "LiveReload" in script
 
 
+def test_a_burst_of_saves_is_one_rebuild(project: Path) -> None:
+    options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
+    # a quiet period longer than twelve small writes take, even on a busy machine
+    with running(options, quiet=0.5, out=open(os.devnull, "w")) as server:
+        before = server.session.generation  # type: ignore[union-attr]
+        for n in range(12):
+            save(project, f"content/releases/2016/2016-01-{n + 1:02d}-burst-{n}.md",
+                 f"---\ntitle: Burst {n}\ndate: 2016-01-{n + 1:02d}\n---\nText {n}.\n")
+        wait_for(server, "/sub/archive/releases/2016/", lambda s, b: "Burst 11" in b)
+        time.sleep(1.0)
+        assert server.session.generation - before == 1  # type: ignore[union-attr]
+
+
 def test_files_that_appear_together_are_one_rebuild(server: DevServer, project: Path) -> None:
     """Twelve releases arriving at once (a git checkout, a folder moved in) make exactly one rebuild.
 
-    Saves spread over time are coalesced by the watcher's quiet period: tests/engine/test_changes.py
-    checks that with a controlled clock, which a test against a live server cannot.
+    Saves spread over time are coalesced by the watcher's quiet period (the test above, and the
+    watcher's own tests in tests/test_serve_incremental.py).
     """
     ready = project / "ready"
     for n in range(12):
@@ -246,7 +259,7 @@ def test_addresses(server: DevServer) -> None:
 
 def test_hidden_drafts_and_build_output_never_has_serve_additions(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     options = Options(content=project / "content", templates=project / "templates", drafts=False, jobs=1, search=False)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
         assert get(dev, "/sub/archive/releases/2015/draft/")[0] == 404
     monkeypatch.chdir(project)
     assert run("build", "--drafts")[0] == 0
@@ -257,7 +270,7 @@ def test_hidden_drafts_and_build_output_never_has_serve_additions(project: Path,
 
 def test_output_folder_is_written_only_when_asked(project: Path) -> None:
     options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w"), mirror=project / "preview") as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w"), mirror=project / "preview") as dev:
         deadline = time.monotonic() + DEADLINE
         while not (project / "preview" / "index.html").exists():
             assert time.monotonic() < deadline, "the preview folder was not written"
@@ -288,7 +301,7 @@ def test_serve_bad_usage(project: Path, monkeypatch: pytest.MonkeyPatch, argv: l
 def test_broken_archive_at_start_still_serves_the_problems(project: Path) -> None:
     edit(project, JANUARY, "date: 2015-01-20", "date: soon")
     options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1, search=False)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
         status, body, _ = get(dev, "/sub/archive/")
         assert status == 404 and "date: 'soon' is not a date" in panel_text(body)
         edit(project, JANUARY, "date: soon", "date: 2015-01-20")
@@ -308,7 +321,7 @@ def test_stopping_frees_the_port(project: Path) -> None:
 def test_search_works_in_the_preview(project: Path) -> None:
     """The index is made on another thread once the site is up to date; the search page then finds pages."""
     options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
         status, script = wait_for(dev, "/sub/archive/pagefind/pagefind.js", lambda s, b: s == 200)
         assert "pagefind" in script.lower()
         assert get(dev, "/sub/archive/pagefind/pagefind-entry.json")[0] == 200

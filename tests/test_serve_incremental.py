@@ -9,19 +9,22 @@ with ``build`` of the same files. The change classifier and the watcher are test
 from __future__ import annotations
 
 import os
+import queue
 import random
 import re
 import shutil
+import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
-from site_builder.engine.changes import (DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, Change, ChangeSet, Watcher,
+from site_builder.engine.changes import (DOCUMENT_KIND, FILE_KIND, SETTINGS_KIND, TEMPLATE_KIND, Change, ChangeSet,
                                   classify)
 from site_builder.engine.session import Session
 from site_builder.options import Options, TEMPLATES
 from site_builder.pipeline import build
+from site_builder.serve.watch import Watcher
 from site_builder.output.writer import MANIFEST
 from tests.helpers import copy_fixture, tree_bytes
 
@@ -84,12 +87,52 @@ def assert_identical(session: Session, project: Path) -> None:
     assert different == []
 
 
-def settle(watcher: Watcher) -> ChangeSet:
+class Bursts:
+    """A started watcher whose reports are queued, to be read by the test."""
+
+    def __init__(self, roots: dict[str, Path], **settings: float):
+        self.queue: queue.Queue[ChangeSet] = queue.Queue()
+        self.watcher = Watcher(roots, self.queue.put, **settings)
+        self.watcher.start()
+
+    def next(self, timeout: float = 20.0) -> ChangeSet:
+        return self.queue.get(timeout=timeout)
+
+    def none_within(self, seconds: float) -> bool:
+        try:
+            self.queue.get(timeout=seconds)
+        except queue.Empty:
+            return True
+        return False
+
+    def settle(self) -> ChangeSet:
+        """Every change reported until the disk has been quiet for a while, as one burst."""
+        changes = set(self.next().changes)
+        while True:
+            try:
+                changes |= self.queue.get(timeout=0.5).changes
+            except queue.Empty:
+                return ChangeSet(frozenset(changes))
+
+
+Watch = Callable[..., Bursts]
+
+
+@pytest.fixture
+def watch() -> Iterator[Watch]:
+    started: list[Bursts] = []
+
+    def start(roots: dict[str, Path], **settings: float) -> Bursts:
+        started.append(Bursts(roots, **settings))
+        return started[-1]
+    yield start
+    for bursts in started:
+        bursts.watcher.stop()
+
+
+def settle(watcher: Bursts) -> ChangeSet:
     """What the watcher reports once the disk is quiet."""
-    assert watcher.poll(now=1000.0) is None  # a fresh change: wait for quiet
-    burst = watcher.poll(now=1001.0)
-    assert burst is not None
-    return burst
+    return watcher.settle()
 
 
 Edit = Callable[[Editor], None]
@@ -132,10 +175,10 @@ EDITS: list[tuple[str, set[str], Edit]] = [
 ]
 
 
-def test_incremental_rebuilds_are_byte_identical_to_clean_builds(project: Path) -> None:
+def test_incremental_rebuilds_are_byte_identical_to_clean_builds(project: Path, watch: Watch) -> None:
     editor = Editor(project)
     session = Session(options_for(project, "unused"))
-    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
     assert session.rebuild().ok
     assert_identical(session, project)
     for name, kinds, edit in EDITS:
@@ -147,10 +190,10 @@ def test_incremental_rebuilds_are_byte_identical_to_clean_builds(project: Path) 
         assert_identical(session, project)
 
 
-def test_only_what_changed_is_parsed_and_rendered(project: Path) -> None:
+def test_only_what_changed_is_parsed_and_rendered(project: Path, watch: Watch) -> None:
     editor = Editor(project)
     session = Session(options_for(project, "unused"))
-    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
     session.rebuild()
     session.everything()
     rendered: list[str] = []
@@ -180,10 +223,10 @@ def test_only_what_changed_is_parsed_and_rendered(project: Path) -> None:
     assert len(rendered) == sum(1 for r in session.routes.values() if r.kind != "copy")
 
 
-def test_an_error_keeps_the_last_good_site_until_it_is_fixed(project: Path) -> None:
+def test_an_error_keeps_the_last_good_site_until_it_is_fixed(project: Path, watch: Watch) -> None:
     editor = Editor(project)
     session = Session(options_for(project, "unused"))
-    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
     session.rebuild()
     good = session.everything()
     editor.edit("content/releases/2015/2015-02-02-february.md", "date: 2015-02-02", "date: 2015-02-30")
@@ -199,10 +242,10 @@ def test_an_error_keeps_the_last_good_site_until_it_is_fixed(project: Path) -> N
     assert_identical(session, project)
 
 
-def test_a_template_error_keeps_the_last_good_page(project: Path) -> None:
+def test_a_template_error_keeps_the_last_good_page(project: Path, watch: Watch) -> None:
     editor = Editor(project)
     session = Session(options_for(project, "unused"))
-    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
     session.rebuild()
     page = "releases/2010/renewed-commitment/index.html"
     good = session.data(page)
@@ -243,87 +286,97 @@ def test_change_kinds(root: str, rel: str, kind: str) -> None:
     assert Change(root, rel).kind == kind
 
 
-def test_watcher_reports_a_burst_once_after_a_quiet_moment(tmp_path: Path) -> None:
+def test_a_burst_of_saves_is_reported_exactly_once(tmp_path: Path, watch: Watch) -> None:
     root = tmp_path / "content"
     (root / "releases").mkdir(parents=True)
-    watcher = Watcher({"content": root}, quiet=0.05)
-    assert watcher.poll(now=0.0) is None  # nothing happened
+    bursts = watch({"content": root}, quiet=0.25)
     for n in range(20):  # "save all", or a checkout: many files at once
         (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
-    assert watcher.poll(now=1.0) is None  # seen; wait until they are still
-    assert watcher.next_delay() < 0.05  # settling: look again soon
-    assert watcher.poll(now=1.01) is None  # not quiet long enough yet
-    burst = watcher.poll(now=1.06)
-    assert burst is not None and len(burst.changes) == 20 and burst.kinds == {DOCUMENT_KIND}
-    assert watcher.poll(now=2.0) is None  # reported once
-    assert watcher.next_delay() == 0.1
+    burst = bursts.next()
+    assert burst.changes == frozenset(Change("content", f"releases/{n}.md") for n in range(20))
+    assert burst.kinds == {DOCUMENT_KIND}
+    assert bursts.none_within(1.0)  # one burst, one rebuild
 
 
-def test_watcher_waits_while_a_file_is_still_being_written(tmp_path: Path) -> None:
+def test_watcher_waits_while_a_file_is_still_being_written(tmp_path: Path, watch: Watch) -> None:
     root = tmp_path / "content"
     root.mkdir()
-    watcher = Watcher({"content": root}, quiet=0.05)
+    bursts = watch({"content": root}, quiet=1.0, longest=20.0)
     big = root / "big.pdf"
-    big.write_bytes(b"x" * 10)
-    assert watcher.poll(now=0.0) is None
-    big.write_bytes(b"x" * 20)
-    assert watcher.poll(now=0.1) is None  # seen
-    big.write_bytes(b"x" * 30)  # still growing when the burst would be reported
-    assert watcher.poll(now=0.2) is None
-    burst = watcher.poll(now=0.3)
-    assert burst is not None and burst.changes == frozenset({Change("content", "big.pdf")})
+    with big.open("wb") as file:
+        for _ in range(5):  # a slow copy: a piece every 0.1 s, each sooner than the quiet period
+            time.sleep(0.1)
+            file.write(b"x" * 1000)
+            file.flush()
+        assert bursts.queue.empty()  # nothing reported while it grew
+    burst = bursts.next()
+    assert burst.changes == frozenset({Change("content", "big.pdf")})
+    assert bursts.none_within(0.8)
 
 
 def test_a_long_burst_gives_a_few_rebuilds_never_one_per_file(tmp_path: Path) -> None:
     root = tmp_path / "content"
     (root / "releases").mkdir(parents=True)
-    watcher = Watcher({"content": root}, quiet=0.05)
-    bursts, now = [], 0.0
-    for n in range(40):  # a slow copy: a few files between two looks
-        (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
-        if n % 10 == 9:
-            now += 0.1
-            burst = watcher.poll(now=now)
-            if burst is not None:
-                bursts.append(burst)
-    while (burst := watcher.poll(now=now + 1)) is not None or watcher.pending:
-        now += 1
-        if burst is not None:
-            bursts.append(burst)
-    reported = [c for b in bursts for c in b.changes]
-    assert len(reported) == 40 and len(set(reported)) == 40
-    assert len(bursts) <= 4
+    reports: list[ChangeSet] = []
+    watcher = Watcher({"content": root}, reports.append, quiet=0.2, longest=0.5)
+    watcher.start()
+    try:
+        for n in range(40):
+            (root / "releases" / f"{n}.md").write_text("x", encoding="utf-8")
+            time.sleep(0.03)
+        deadline = time.monotonic() + 20
+        while sum(len(r.changes) for r in reports) < 40 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        watcher.stop()
+    assert sum(len(r.changes) for r in reports) == 40
+    assert len(reports) <= 8  # about 1.2 s of saves, reported at most every 0.5 s: never one per file
 
 
-def test_watcher_ignores_editor_leftovers_and_sees_removals(tmp_path: Path) -> None:
+def test_watcher_ignores_editor_leftovers_and_sees_removals(tmp_path: Path, watch: Watch) -> None:
     root = tmp_path / "content"
     (root / "releases").mkdir(parents=True)
     (root / "releases" / "a.md").write_text("x", encoding="utf-8")
-    watcher = Watcher({"content": root})
+    bursts = watch({"content": root}, quiet=0.1)
     for leftover in (".a.md.swp", "a.md~", "#a.md#", ".#a.md"):
         (root / "releases" / leftover).write_text("x", encoding="utf-8")
     (root / ".git").mkdir()
     (root / ".git" / "index").write_text("x", encoding="utf-8")
-    assert watcher.poll(now=0.0) is None and watcher.poll(now=1.0) is None
+    assert bursts.none_within(0.5)
     (root / "releases" / "a.md").unlink()
-    watcher.poll(now=2.0)
-    burst = watcher.poll(now=3.0)
-    assert burst is not None and burst.changes == frozenset({Change("content", "releases/a.md")})
+    assert bursts.next().changes == frozenset({Change("content", "releases/a.md")})
 
 
-def test_watcher_sees_a_change_of_content_with_the_same_size(tmp_path: Path) -> None:
+def test_watcher_sees_a_change_of_content_with_the_same_size(tmp_path: Path, watch: Watch) -> None:
     root = tmp_path / "content"
     root.mkdir()
     (root / "site.yaml").write_text("a: 1\n", encoding="utf-8")
     os.utime(root / "site.yaml", ns=(1, 1))
-    watcher = Watcher({"content": root})
+    bursts = watch({"content": root})
     (root / "site.yaml").write_text("a: 2\n", encoding="utf-8")
-    watcher.poll(now=0.0)
-    burst = watcher.poll(now=1.0)
-    assert burst is not None and burst.kinds == {SETTINGS_KIND}
+    assert bursts.next().kinds == {SETTINGS_KIND}
 
 
-def test_random_edits_stay_byte_identical(project: Path) -> None:
+def test_a_folder_moved_in_or_away_is_seen_file_by_file(project: Path, watch: Watch) -> None:
+    """A folder moved is one event for the folder: its files are reported (in) or dropped (away)."""
+    session = Session(options_for(project, "unused"))
+    assert session.rebuild().ok
+    outside = project / "elsewhere"
+    (outside / "2016").mkdir(parents=True)
+    (outside / "2016" / "2016-05-01-new.md").write_text(
+        "---\ntitle: New one\ndate: 2016-05-01\nmechanisms: [oif]\n---\nNew.\n", encoding="utf-8")
+    bursts = watch({"content": project / "content", "templates": project / "templates"})
+    os.rename(outside / "2016", project / "content" / "releases" / "2016")
+    burst = settle(bursts)
+    assert Change("content", "releases/2016/2016-05-01-new.md") in burst.changes
+    assert session.rebuild(burst).ok
+    assert_identical(session, project)
+    os.rename(project / "content" / "releases" / "2016", outside / "2016")
+    assert session.rebuild(settle(bursts)).ok
+    assert_identical(session, project)
+
+
+def test_random_edits_stay_byte_identical(project: Path, watch: Watch) -> None:
     """A seeded random walk of saves over a bigger archive: after each, the site equals a clean build."""
     rng = random.Random(4)
     editor = Editor(project)
@@ -346,7 +399,7 @@ def test_random_edits_stay_byte_identical(project: Path) -> None:
     for n, name in enumerate(names):
         editor.write(name, release_text(n))
     session = Session(options_for(project, "unused"))
-    watcher = Watcher({"content": project / "content", "templates": project / "templates"})
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
     assert session.rebuild().ok
     session.everything()
     compared = 0

@@ -37,7 +37,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def server(project: Path) -> Iterator[DevServer]:
     options = Options(content=project / "content", drafts=True, jobs=1, search=False)
-    with running(options, quiet=0.03, interval=0.03, out=open(os.devnull, "w")) as dev:
+    with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
         yield dev
 
 

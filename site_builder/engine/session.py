@@ -144,6 +144,9 @@ class Session:
                 stat = path.stat()
             except OSError:
                 self.sources.pop(change.rel, None)
+                inside = change.rel + "/"  # a folder moved away: the watcher names only the folder
+                for rel in [rel for rel in self.sources if rel.startswith(inside)]:
+                    del self.sources[rel]
                 continue
             if path.is_file():
                 self.sources[change.rel] = SourceFile(classify(change.rel), change.rel, path, (stat.st_mtime_ns, stat.st_size))

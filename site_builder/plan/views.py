@@ -63,6 +63,7 @@ class Views:
     # every list below is computed once in ``derive``: pages read them thousands of times
     by_language: dict[str, tuple[Release, ...]]
     by_subject: dict[tuple[str, str, str], tuple[Release, ...]]  # (what, id, lang) -> releases
+    by_year: dict[str, dict[int, tuple[Release, ...]]]  # lang -> year -> releases, newest year first
 
     # --- per-language lists ----------------------------------------------------------------
 
@@ -77,12 +78,9 @@ class Views:
         """The releases about a mechanism or topic, in pages: a busy mechanism stays light on a phone."""
         return paginate(self.by_subject.get((what, key, lang), ()), self.archive.config.per_page)
 
-    def years(self, lang: str) -> dict[int, list[Release]]:
-        """Releases by year, newest year first."""
-        result: dict[int, list[Release]] = defaultdict(list)
-        for release in self.by_language.get(lang, ()):
-            result[release.year].append(release)
-        return dict(sorted(result.items(), reverse=True))
+    def years(self, lang: str) -> dict[int, tuple[Release, ...]]:
+        """Releases by year, newest year first (every list page's year menu asks: computed once)."""
+        return dict(self.by_year.get(lang, {}))
 
     def about_meeting(self, meeting: Meeting, lang: str) -> list[Release]:
         return list(self.by_subject.get(("meeting", meeting.number, lang), ()))
@@ -192,6 +190,7 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
     published = tuple(newest_first(r for r in archive.releases if drafts or not r.draft))
     pages = tuple(sorted((p for p in archive.pages if drafts or not p.draft), key=lambda p: (p.lang, p.slug)))
     languages = archive.config.languages
+    by_language = {lang: tuple(for_language(published, lang, languages)) for lang in languages}
     return Views(
         archive=archive,
         published=published,
@@ -206,6 +205,14 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
         page_translations=_translations(pages, languages),
         neighbour_map=_neighbours(published),
         with_drafts=drafts,
-        by_language={lang: tuple(for_language(published, lang, languages)) for lang in languages},
+        by_language=by_language,
         by_subject=_by_subject(published, languages),
+        by_year={lang: _by_year(releases) for lang, releases in by_language.items()},
     )
+
+
+def _by_year(releases: Sequence[Release]) -> dict[int, tuple[Release, ...]]:
+    groups: dict[int, list[Release]] = defaultdict(list)
+    for release in releases:
+        groups[release.year].append(release)
+    return {year: tuple(items) for year, items in sorted(groups.items(), reverse=True)}

@@ -1,8 +1,8 @@
 """``serve``: build, serve, rebuild what a save changed, reload the browser (livereload).
 
 A thin shell around ``incremental.Session`` (MkDocs' ``_build_loop`` and Zola's ``serve`` are the
-models): one watcher scans content/ (which holds the settings, site.yaml and topics.yaml) and
-templates/ with one callback, waits for a burst of saves to settle, rebuilds by kind of change, and
+models): one watcher (OS file events, ``watch.py``) on content/ (which holds the settings, site.yaml and
+topics.yaml) and templates/ reports a burst of saves once it settles; this rebuilds by kind of change and
 tells the browsers to reload through livereload's protocol (its WebSocket handler and livereload.js).
 
 The site is served from memory, with the address of this server as ``base_url`` (keeping the path of
@@ -36,17 +36,18 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
-from ..engine.changes import SETTINGS_KIND, ChangeSet, Watcher
+from ..engine.changes import SETTINGS_KIND, ChangeSet
 from ..content.config import load_site_config
 from ..errors import ContentError, Diagnostic, UsageError
 from ..engine.session import Session
 from .http import MAX_BODY, MAX_HEADERS, ReloadSocket, Response, SiteHandler, content_type, log_request
 from .panels import PageWarnings, decorate, is_draft, problem_page
 from ..options import Options
-from ..output.search import SearchIndexError, index_site
+from ..output.search import SearchIndexError, index_site, search_inputs
 from ..plan.routes import Kind
 from ..plan.urls import Urls
 from ..output.writer import Writer, check_output_folder
+from .watch import Watcher
 
 BACKGROUND_SLICE = 0.02  # seconds of background rendering between two looks at the network
 SEARCH_PAUSE = 5.0  # seconds between two search indexes (each one is a Pagefind run over the whole site)
@@ -57,14 +58,14 @@ class DevServer:
     """One ``serve``: a session, a watcher, an HTTP server; ``running()`` runs one in a thread."""
 
     def __init__(self, options: Options, host: str = "127.0.0.1", port: int = 8000,
-                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.03, interval: float = 0.1,
+                 mirror: Optional[Path] = None, out: TextIO = sys.stdout, quiet: float = 0.03,
                  freeze_heap: bool = False):
         self.options = options
         self.host = host
         self.port = port
         self.mirror = mirror  # --output: where the finished site is also written, when asked for
         self.out = out
-        self.quiet, self.interval = quiet, interval
+        self.quiet = quiet  # seconds without a file event before a burst of saves is rebuilt
         self.freeze_heap = freeze_heap  # the command line: one server per process, for hours
         self.page_warnings = PageWarnings()
         self.browsers: set[ReloadSocket] = set()
@@ -75,7 +76,6 @@ class DevServer:
         self.http: Optional[HTTPServer] = None
         self.base_path = "/"
         self.closed = False
-        self._timer: Any = None
         self._background = False
         self._shown: frozenset[tuple[str, int, str]] = frozenset()
         self._mirrored = -1
@@ -120,7 +120,7 @@ class DevServer:
         if self.freeze_heap:
             collect_garbage_now()
         self.watcher = Watcher({"content": self.options.content, "templates": self.options.templates},
-                               quiet=self.quiet, interval=self.interval)
+                               self._burst_seen, quiet=self.quiet)
 
     def start(self) -> None:
         """Serve and watch; call on the thread that runs the IOLoop, after ``prepare``."""
@@ -135,13 +135,13 @@ class DevServer:
         self.http.add_sockets(self.sockets)
         self._shown = self._problem_keys()
         self._schedule_background()
-        self._timer = self.loop.call_later(self.watcher.next_delay(), self._tick)
+        self.watcher.start()
 
     def close(self) -> None:
         """Stop serving and watching (on the IOLoop's thread)."""
         self.closed = True
-        if self._timer is not None and self.loop is not None:
-            self.loop.remove_timeout(self._timer)
+        if self.watcher is not None:
+            self.watcher.stop()
         for browser in list(self.browsers):
             browser.close()
         if self.http is not None:
@@ -164,17 +164,18 @@ class DevServer:
 
     # --- watching and rebuilding -------------------------------------------------------------------
 
-    def _tick(self) -> None:
-        assert self.watcher is not None and self.loop is not None
+    def _burst_seen(self, burst: ChangeSet) -> None:
+        """On the watcher's thread: hand the burst to the event loop, which does all the work."""
+        if self.loop is not None and not self.closed:
+            self.loop.add_callback(self._on_burst, burst)
+
+    def _on_burst(self, burst: ChangeSet) -> None:
+        if self.closed:
+            return
         try:
-            burst = self.watcher.poll()
-            if burst is not None:
-                self.rebuild(burst)
+            self.rebuild(burst)
         except Exception:  # noqa: BLE001 - never let a bug stop the watching
-            logging.getLogger("site_builder.serve").exception("while watching for changes")
-        finally:
-            if not self.closed:
-                self._timer = self.loop.call_later(self.watcher.next_delay(), self._tick)
+            logging.getLogger("site_builder.serve").exception("while rebuilding after a change")
 
     def rebuild(self, burst: ChangeSet) -> None:
         """One coalesced burst of saves: rebuild by kind, reload the browsers, finish in the background."""
@@ -271,7 +272,7 @@ class DevServer:
             try:
                 with tempfile.TemporaryDirectory(prefix="serve-search-") as tmp:
                     folder = Path(tmp)
-                    for file, data in pages.items():
+                    for file, data in search_inputs(pages.items()):  # only what Pagefind reads
                         (folder / file).parent.mkdir(parents=True, exist_ok=True)
                         (folder / file).write_bytes(data)
                     files = {file: (folder / file).read_bytes() for file in index_site(folder)}
