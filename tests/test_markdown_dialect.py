@@ -86,6 +86,20 @@ def test_ordered_list_nested_under_its_text_column() -> None:
     assert items(page.find("ol").find("ul")) == ["sub"]
 
 
+def test_lists_inside_quotes_follow_the_same_rules() -> None:
+    quote = soup("> Points:\n> - a\n>   - a1\n> - b\n>\n> > inner:\n> > - c").find("blockquote")
+    assert quote.find("p").get_text() == "Points:" and items(quote.find("ul")) == ["a", "b"]
+    assert items(quote.find("ul").find("ul")) == ["a1"]
+    assert items(quote.find("blockquote").find("ul")) == ["c"]
+
+
+def test_a_table_right_after_a_line_of_text_is_a_table() -> None:
+    page = soup("Results:\n| a | b |\n|---|:-:|\n| 1 | 2 |\n\nNot a table | only a pipe\nand text.")
+    assert page.find("p").get_text() == "Results:"
+    assert [td.get_text() for td in page.find("table").find_all(["th", "td"])] == ["a", "b", "1", "2"]
+    assert page.find_all("p")[1].get_text() == "Not a table | only a pipe\nand text."
+
+
 def test_indented_code_and_rules_are_not_lists() -> None:
     page = soup("Text.\n\n    code line\n    - not an item\n\n* * *\n\n- real")
     assert page.find("pre").get_text() == "code line\n- not an item"

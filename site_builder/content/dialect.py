@@ -4,9 +4,9 @@ Python-Markdown follows the original Markdown.pl where CommonMark, and so GitHub
 CMS exports, differ; three differences broke real archives and are bridged here, each by rewriting
 lines or one inline pattern, never by parsing Markdown ourselves:
 
-- ``GitHubLists``: a list may start right after a line of text (a blank line is put in front of it),
-  and a nested list is nested when indented under its parent's text, two spaces or four (its lines
-  are re-indented to the four spaces per level Python-Markdown expects);
+- ``GitHubLists``: a list (or a table) may start right after a line of text (a blank line is put in
+  front of it), and a nested list is nested when indented under its parent's text, two spaces or four
+  (its lines are re-indented to the four spaces per level Python-Markdown expects), in quotes too;
 - ``HtmlBlocksWithMarkdown``: in a block of HTML (``<div class="note">``) whose content is separated
   by a blank line, that content is Markdown (Python-Markdown's ``md_in_html``, switched on for it);
 - ``HtmlLikeWords``: a word in angle brackets in running text (``<H1>``, ``<Video call link>``)
@@ -71,6 +71,8 @@ class NoteBook:
 
 _ITEM = re.compile(r"^( *)([-+*]|(\d{1,9})[.)])( +|$)")
 _RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")  # a thematic break, not a list item
+_QUOTE = re.compile(r"^> ?")  # a quote at the margin (one inside a list item is part of the item)
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?(?: *:?-+:? *\|)+ *(?::?-+:? *)?$|^ {0,3}:?-+:? *(?:\| *:?-+:? *)+\|? *$")
 _NOT_TEXT = re.compile(r"^ {0,3}(#|>|<|\||\x02|\[\^)")  # lines a list cannot interrupt as "text"
 
 
@@ -87,12 +89,29 @@ class GitHubListsPreprocessor(Preprocessor):
     """
 
     def run(self, lines: list[str]) -> list[str]:
+        """Quotes (``> ...`` lines) are taken apart, their content treated alike, and put back."""
+        out: list[str] = []
+        start = 0
+        while start < len(lines):
+            quoted = bool(_QUOTE.match(lines[start]))
+            end = start
+            while end < len(lines) and bool(_QUOTE.match(lines[end])) == quoted:
+                end += 1
+            if quoted:
+                inner = self.run([_QUOTE.sub("", line, count=1) for line in lines[start:end]])
+                out += [f"> {line}" if line else ">" for line in inner]
+            else:
+                out += self._lists(lines[start:end])
+            start = end
+        return out
+
+    def _lists(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         stack: list[_Item] = []
         previous = ""  # the previous line as written ("" for a blank one)
         previous_was_item = False
         indented_chunk = False  # this run of lines (since a blank one) is content indented under an item
-        for line in lines:
+        for index, line in enumerate(lines):
             stripped = line.lstrip(" ")
             if not stripped:
                 out.append(line)
@@ -126,6 +145,9 @@ class GitHubListsPreprocessor(Preprocessor):
                 else:  # more text of the item's first paragraph
                     out.append(" " * (top.target_column - 4) + stripped)
             else:
+                if previous and not previous_was_item and "|" in line and not _NOT_TEXT.match(previous) \
+                        and index + 1 < len(lines) and _TABLE_DELIMITER.match(lines[index + 1]):
+                    out.append("")  # GitHub: a table may start right after a line of text
                 out.append(line)
             previous, previous_was_item = line, bool(item)
         return out
