@@ -222,6 +222,8 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
                         if isinstance(exc.character, int) else f"malformed YAML: {exc.reason}", line) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"malformed YAML: {str(exc).splitlines()[0]}", offset + 1) from None
+    except KeyError as exc:  # !!bool "maybe": PyYAML looks the text up in its table of true and false
+        raise YamlError(f"malformed YAML: {exc} cannot be read as the type its !! tag names", offset + 1) from None
     except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
     finally:

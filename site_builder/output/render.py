@@ -24,6 +24,11 @@ from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
 
+def bare_url(url: str) -> str:
+    """An address as shown in text, without its scheme: ``www.osce.org/odihr`` (the link keeps it)."""
+    return url.replace("https://", "").replace("http://", "")
+
+
 class Renderer:
     def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
         """``loader`` replaces the plain loader of ``templates`` (the engine's notes which templates a page used)."""
@@ -99,7 +104,8 @@ class Renderer:
                 "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
                 "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
                 "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
-                "by_country_name": by_country_name, "attachment_text": attachment_text}
+                "by_country_name": by_country_name, "attachment_text": attachment_text,
+                "open_graph_locale": locales.open_graph_locale}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -119,7 +125,7 @@ class Renderer:
             """A day's month and year, for list headings: "February 2015", "febrero de 2015"."""
             return dates.FuzzyDate(value.year, value.month).describe(context["lang"])
 
-        return {"date": date, "meeting_dates": meeting_dates, "filesize": size, "month": month}
+        return {"date": date, "meeting_dates": meeting_dates, "filesize": size, "month": month, "bare_url": bare_url}
 
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
