@@ -20,6 +20,7 @@ from .errors import ContentError, Diagnostic, SiteBuilderError, ToolError
 from .options import Options
 from .output.writer import Writer, check_output_folder
 from .plan.catalogs import untranslated_warnings
+from .plan.pdftext import read_texts
 from .plan.site import Site, load_theme, plan_site
 
 
@@ -44,7 +45,8 @@ def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]
     theme = load_theme(options)
     site = plan_site(archive, options, theme)
     return sorted(find_warnings(archive, today or dt.date.today(), addresses(site))
-                  + untranslated_warnings(theme[0], archive.config.languages))
+                  + untranslated_warnings(theme[0], archive.config.languages)
+                  + read_texts(archive.releases, options.cache_dir)[1])
 
 
 def addresses(site: Site) -> Addresses:

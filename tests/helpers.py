@@ -75,3 +75,33 @@ def planned(root: Path, files: Optional[Mapping[str, Optional[str]]] = None) -> 
     """The plan (views, URLs, routes) of a small archive written under ``root``: no rendering."""
     options = Options(content=make_site(root, files), jobs=1)
     return plan_site(load_archive(options), options)
+
+
+def tiny_pdf(text: str, size: int = 0) -> bytes:
+    """A one-page PDF showing ``text`` (Helvetica), padded with a comment to ``size`` bytes if given:
+    made by hand so the tests need no PDF writer, with a correct cross-reference table."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+
+    def assemble(padding: int) -> bytes:
+        out = b"%PDF-1.4\n" + (b"%" + b"x" * (padding - 2) + b"\n" if padding >= 2 else b"")
+        offsets = []
+        for number, body in enumerate(objects, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+        return out
+
+    plain = assemble(0)
+    if size <= len(plain):
+        return plain
+    padded = assemble(size - len(plain))
+    return padded if len(padded) == size else assemble(size - len(plain) - (len(padded) - size))

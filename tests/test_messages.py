@@ -166,6 +166,9 @@ EXAMPLES: dict[str, dict[str, str | None]] = {
     "symlink-outside": {},  # made below
     "template-error": {},  # a template is broken below
     "unlisted-mechanism": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nThe ODIHR said so.\n"},
+    "unreadable-pdf": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\nattachments: [{file: static/pdf/x.pdf}]\n---\nX.\n",
+                       "static/pdf/x.pdf": "%PDF-1.4\nxxxx\n"},
+    "unlisted-country": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\n---\nDefenders in Tunisia.\n"},
     "future-date": {"releases/2041/2041-03-01-x.md": "---\ntitle: X\ndate: 2041-03-01\n---\nX.\n"},
     "lonely-translation": {RELEASE: "---\ntitle: X\ndate: 2011-01-01\ntranslation_key: warsaw-2011\n---\nX.\n"},
     "unused-topic": {"topics.yaml": "cooperation:\n  title: C\nland-rights:\n  title: Land rights\n"},

@@ -3,6 +3,8 @@
 They run on an archive that passed every integrity rule:
 
 - a mechanism named in the text of a release (or meeting) but missing from its front matter;
+- a country named in the text of a release (its CLDR name in the release's language) but missing
+  from ``countries:``;
 - a release dated in the future ("scheduled"): ``build`` publishes it anyway, so a typo such as
   2041 would go live; only ``check`` reads the clock, and only to warn;
 - a ``translation_key`` no other file shares (likely a typo in the key);
@@ -18,6 +20,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Optional, Sequence
 
 from ..errors import Diagnostic, did_you_mean
+from . import countries
 from .lint_text import Addresses, reader_warnings
 from .model import Archive, Mechanism, Meeting, Page, Release
 
@@ -37,6 +40,7 @@ def find_warnings(archive: Archive, today: Optional[dt.date],
     """
     problems = list(archive.warnings) + reader_warnings(archive, addresses)
     problems += unlisted_mechanisms(archive)
+    problems += unlisted_countries(archive)
     if today is not None:
         problems += scheduled(archive.releases, today)
     problems += lonely_translation_keys([*archive.releases, *archive.pages])
@@ -106,6 +110,23 @@ def unlisted_mechanisms(archive: Archive) -> list[Diagnostic]:
         problems += release_mentions(release, finder)
     for meeting in archive.meetings:
         problems += meeting_mentions(meeting, finder)
+    return problems
+
+
+def unlisted_countries(archive: Archive) -> list[Diagnostic]:
+    """Releases whose text names a country (by its CLDR name in the release's language) that
+    ``countries:`` leaves out, at the line of the first mention."""
+    default = archive.config.default_language
+    problems = []
+    for release in archive.releases:
+        text = _URL.sub(lambda m: " " * len(m.group()), release.body_markdown)
+        for code, words, offset in countries.mentions(text, release.lang or default):
+            if code not in release.countries:
+                line = release.body_line + release.body_markdown.count("\n", 0, offset)
+                problems.append(Diagnostic(
+                    release.source, line, f"the text names {words} but {code} is not in countries",
+                    f"add it to the front matter: countries: [{', '.join((*release.countries, code))}]",
+                    severity="warning", code="unlisted-country"))
     return problems
 
 

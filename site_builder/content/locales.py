@@ -12,10 +12,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
 FORMAT_LOCALES = {"en": "en_001"}
+OPEN_GRAPH_LOCALES = {"en": "en_GB"}  # the Observatory's English; other languages: the country CLDR finds likeliest
 
 
 class UnknownLanguage(ValueError):
@@ -35,6 +37,15 @@ def language(code: str) -> Locale:
 def format_locale(code: str) -> Locale:
     """The locale whose conventions format dates and numbers on pages in ``code``."""
     return Locale.parse(FORMAT_LOCALES[code]) if code in FORMAT_LOCALES else language(code)
+
+
+def open_graph_locale(code: str) -> str:
+    """``en_GB``, ``fr_FR``: a language with a country, as Open Graph's ``og:locale`` names it."""
+    if code in OPEN_GRAPH_LOCALES:
+        return OPEN_GRAPH_LOCALES[code]
+    locale = language(code)
+    territory = locale.territory or str(get_global("likely_subtags").get(locale.language, "")).rpartition("_")[2]
+    return f"{locale.language}_{territory}" if territory else code
 
 
 def is_known(code: str) -> bool:

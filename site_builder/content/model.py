@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..errors import Diagnostic
+from .countries import country_list
 from .dates import FuzzyDate
 from .schema import (alias_paths, as_written, boolean, choice, declared, exact_date, fuzzy_date, id_list,
                      identifier, positive_int, records, slug, text, text_list, url, url_list, year, year_or_date)
@@ -111,6 +112,9 @@ class Release:
         example="mechanisms: [un-sr-hrd, osce-odihr]")
     topics: tuple[str, ...] = declared(id_list, default=(), meaning="ids from content/topics.yaml",
                                        example="topics: [cooperation, reprisals-impunity]")
+    countries: tuple[str, ...] = declared(
+        country_list, default=(), meaning="the countries it is about: ISO 3166-1 two-letter codes",
+        example="countries: [TN, BY]")
     lang: str = declared(identifier, default="",
                          meaning="`en`, `fr` or `es`; default: the `.fr.md`/`.es.md` ending, else English",
                          example="lang: fr")

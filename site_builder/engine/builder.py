@@ -158,7 +158,7 @@ class Engine:
         if self.store is None:
             return b""
         return digest_bytes(b"plan", self.store.version.encode(), str(self.options.templates.resolve()).encode(),
-                            self.digester.of((site.views.archive.config, site.catalogs, self.options.drafts,
+                            self.digester.of((site.views.archive.config, site.catalogs, site.attachment_texts, self.options.drafts,
                                               {name: asset.path for name, asset in site.assets.items()})))
 
     # --- deciding --------------------------------------------------------------------------------
@@ -198,7 +198,7 @@ class Engine:
         tracker = Tracker()
         tracker.reset(site.views, site.routes)
         tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
-                       cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs)
+                       cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs, site.attachment_texts)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
         renderer = Renderer(tracked, self.options.templates, loader)
         digester = self.digester

@@ -125,7 +125,9 @@ class Session:
                                         "save again; if it stays, stop serve and run: python build.py check",
                                         code="internal-error")]
             return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
-        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config)
+        pdf_changed = self.renderer is not None and self.renderer.site.attachment_texts != site.attachment_texts
+        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config
+                     or pdf_changed)  # a PDF's text is in its release page (search): rare, so render all
         return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed)
 
     def _update_sources(self, changes: Optional[ChangeSet]) -> None:
@@ -176,7 +178,7 @@ class Session:
         if new_renderer:  # templates or settings changed: a new Jinja environment, every output to render
             self.theme_generation += 1
             tracked = Site(cast(Views, TrackedObject(self.tracker)), site.urls, site.translations, site.assets,
-                           cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs)
+                           cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs, site.attachment_texts)
             self.renderer = Renderer(tracked, self.options.templates)
         self.archive, self.config = archive, archive.config
         self.generation += 1

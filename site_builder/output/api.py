@@ -1,4 +1,4 @@
-"""Open data: api/releases.json, api/meetings.json, api/mechanisms.json, and each language's
+"""Open data: api/releases.json, api/meetings.json, api/mechanisms.json, api/countries.json, and each language's
 search/filters.json (what the search page filters on).
 
 JSON is written with sorted keys and a fixed indent: the same archive gives the same bytes.
@@ -7,18 +7,22 @@ JSON is written with sorted keys and a fixed indent: the same archive gives the 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
+from ..content import countries
 from ..plan.urls import Urls
 from ..plan.views import Views
+from . import citation
 
 
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def releases_json(views: Views, urls: Urls) -> bytes:
-    """Every published release in every language, newest first."""
+def releases_json(views: Views, urls: Urls, translate: Optional[citation.Translate] = None) -> bytes:
+    """Every published release in every language, newest first, each with its CSL-JSON (``csl``);
+    ``translate`` gives the Observatory's name in each release's language (default: the English msgid)."""
+    translate = translate or (lambda message, lang: message)
     items = []
     for release in views.published:
         translations = views.release_translations.get(release.source, (release,))
@@ -27,11 +31,12 @@ def releases_json(views: Views, urls: Urls) -> bytes:
             "kind": release.kind, "lang": release.lang, "slug": release.slug,
             "url": urls.absolute(urls.release(release)), "summary": release.summary,
             "meetings": list(release.meetings), "mechanisms": list(release.mechanisms), "topics": list(release.topics),
+            "countries": list(release.countries),
             "translations": {t.lang: urls.absolute(urls.release(t)) for t in translations if t is not release},
             "attachments": [{"title": a.title, "url": urls.absolute(urls.attachment(release, a)), "size": a.size,
                              "type": a.extension} for a in release.attachments],
             "contacts": [{"org": c.org, "name": c.name, "phone": c.phone} for c in release.contacts],
-            "draft": release.draft,
+            "draft": release.draft, "csl": citation.csl_json(release, views, urls, translate),
         })
     return _json({"releases": items})
 
@@ -61,10 +66,23 @@ def mechanisms_json(views: Views, urls: Urls) -> bytes:
     return _json({"mechanisms": items})
 
 
+def countries_json(views: Views, urls: Urls) -> bytes:
+    """The countries releases are about: ISO code, names in every site language, continent, pages."""
+    languages = views.archive.config.languages
+    items = [{
+        "code": code, "names": {lang: countries.country_name(code, lang) for lang in languages},
+        "region": countries.region_of(code),
+        "url": {lang: urls.absolute(urls.country(code, lang)) for lang in languages},
+        "feed": {lang: urls.absolute(urls.country_feed(code, lang)) for lang in languages},
+        "releases": [urls.absolute(urls.release(r)) for r in views.published if code in r.countries],
+    } for code in views.countries]
+    return _json({"countries": items})
+
+
 def search_filters(views: Views, urls: Urls, lang: str) -> bytes:
     """What the search page filters on, per release of one language tree (Pagefind's own filter
     files are not byte-stable between builds, so the search page filters with this file instead)."""
     items = [{"url": urls.href(urls.release(r)), "title": r.title, "date": r.date.isoformat(), "year": r.year,
-              "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics)}
+              "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics), "countries": list(r.countries)}
              for r in views.releases(lang)]
     return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

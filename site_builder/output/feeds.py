@@ -10,6 +10,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
+from ..content import countries
 from ..content.model import Release
 from ..plan.routes import Route
 from ..plan.urls import Urls
@@ -35,6 +36,10 @@ def atom(views: Views, urls: Urls, route: Route) -> bytes:
     elif topic is not None:
         releases = views.about_topic(topic, lang)
         title, page = f"{config.title}: {topic.title}", urls.topic(topic.id, lang)
+    elif "country" in route.context:
+        code = route.context["country"]
+        releases = views.about_country(code, lang)
+        title, page = f"{config.title}: {countries.country_name(code, lang)}", urls.country(code, lang)
     else:
         releases = views.releases(lang)
         title, page = config.title, urls.home(lang)
@@ -69,6 +74,9 @@ def _entry(views: Views, urls: Urls, release: Release) -> ET.Element:
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": mechanism_id, "label": views.mechanisms_by_id[mechanism_id].short})
     for topic_id in release.topics:
         ET.SubElement(entry, f"{{{ATOM}}}category", {"term": topic_id, "label": views.topics_by_id[topic_id].title})
+    for code in release.countries:
+        ET.SubElement(entry, f"{{{ATOM}}}category", {"term": code, "scheme": "urn:iso:std:iso:3166:-1:alpha-2",
+                                                     "label": countries.country_name(code, release.lang)})
     _text(entry, "summary", release.summary)
     content = _text(entry, "content", release.body_html)
     content.set("type", "html")

@@ -16,13 +16,18 @@ from typing import Any, Callable, Optional, Sequence
 import jinja2
 from markupsafe import escape
 
-from ..content import dates, locales
-from . import api, feeds, sitemap, structured
+from ..content import countries, dates, locales
+from . import api, citation, feeds, sitemap, structured
 from ..workers import worker_pool
 from ..errors import ContentError, Diagnostic, grouped
-from ..content.model import Meeting
+from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
+
+def bare_url(url: str) -> str:
+    """An address as shown in text, without its scheme: ``www.osce.org/odihr`` (the link keeps it)."""
+    return url.replace("https://", "").replace("http://", "")
+
 
 class Renderer:
     def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
@@ -75,12 +80,32 @@ class Renderer:
             """A language's name: in itself (menus), or as a word of a sentence in ``in_lang``."""
             return locales.language_name_in_text(code, in_lang) if in_lang else locales.language_name(code)
 
+        @jinja2.pass_context
+        def country_name(context: jinja2.runtime.Context, code: str) -> str:
+            return countries.country_name(code, context["lang"])
+
+        @jinja2.pass_context
+        def region_name(context: jinja2.runtime.Context, region: str) -> str:
+            return countries.region_name(region, context["lang"])
+
+        @jinja2.pass_context
+        def by_country_name(context: jinja2.runtime.Context, codes: Sequence[str]) -> list[str]:
+            """Country codes in the order of their names in the page's language."""
+            return sorted(codes, key=lambda code: countries.country_name(code, context["lang"]).casefold())
+
+        def attachment_text(attachment: Attachment) -> str:
+            """The text of a PDF attachment, for the search index only (see plan/pdftext.py)."""
+            return site.attachment_texts.get(attachment.path, "")
+
         def asset(name: str) -> str:
             return urls.href(site.assets[name].path)
 
         return {"site": site.views.archive.config, "views": site.views, "urls": urls, "href": urls.href,
                 "absolute": urls.absolute, "asset": asset, "meeting_title": meeting_title,
-                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType}
+                "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
+                "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
+                "by_country_name": by_country_name, "attachment_text": attachment_text,
+                "open_graph_locale": locales.open_graph_locale}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
@@ -100,7 +125,7 @@ class Renderer:
             """A day's month and year, for list headings: "February 2015", "febrero de 2015"."""
             return dates.FuzzyDate(value.year, value.month).describe(context["lang"])
 
-        return {"date": date, "meeting_dates": meeting_dates, "filesize": size, "month": month}
+        return {"date": date, "meeting_dates": meeting_dates, "filesize": size, "month": month, "bare_url": bare_url}
 
     def render(self, route: Route) -> bytes:
         """One route to bytes; template problems raise ContentError with the template's line."""
@@ -117,7 +142,10 @@ class Renderer:
         match route.kind:
             case Kind.PAGE | Kind.REDIRECT:
                 json_ld = structured.structured_data(views, urls, self._translate, route)
-                page = self.env.get_template(route.template).render(route=route, structured=json_ld, **route.context)
+                cited = citation.cite(route.context["release"], views, urls, self._translate) \
+                    if route.page == PageType.RELEASE else None
+                page = self.env.get_template(route.template).render(route=route, structured=json_ld, citation=cited,
+                                                                    **route.context)
                 return page.encode("utf-8")
             case Kind.FEED:
                 return feeds.atom(views, urls, route)
@@ -126,11 +154,13 @@ class Renderer:
             case Kind.DATA:
                 match route.dataset:
                     case Dataset.RELEASES:
-                        return api.releases_json(views, urls)
+                        return api.releases_json(views, urls, self._translate)
                     case Dataset.MEETINGS:
                         return api.meetings_json(views, urls)
                     case Dataset.MECHANISMS:
                         return api.mechanisms_json(views, urls)
+                    case Dataset.COUNTRIES:
+                        return api.countries_json(views, urls)
                     case Dataset.SEARCH_FILTERS:
                         return api.search_filters(views, urls, route.lang)
                     case Dataset.SITEMAP:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
+from ..content import countries
 from ..content.model import Mechanism, Meeting, Release
 from ..plan.routes import PageType, Route
 from ..plan.urls import Urls
@@ -69,6 +70,9 @@ def _article(views: Views, urls: Urls, t: Translate, release: Release, lang: str
         data["keywords"] = keywords
     if about:
         data["about"] = about
+    if release.countries:
+        data["contentLocation"] = [{"@type": "Country", "name": countries.country_name(code, release.lang),
+                                    "identifier": code} for code in release.countries]
     if release.place:
         data["locationCreated"] = {"@type": "Place", "name": release.place}
     return data

@@ -45,6 +45,8 @@ class PageType(StrEnum):
     MECHANISM = "mechanism"
     TOPICS = "topics"
     TOPIC = "topic"
+    COUNTRIES = "countries"
+    COUNTRY = "country"
     SEARCH = "search"
     PAGE = "page"
     NOT_FOUND = "404"
@@ -64,6 +66,7 @@ SECTIONS = {
     PageType.RELEASES: "releases", PageType.YEAR: "releases", PageType.RELEASE: "releases",
     PageType.MEETINGS: "meetings", PageType.MEETING: "meetings", PageType.MECHANISMS: "mechanisms",
     PageType.MECHANISM: "mechanisms", PageType.TOPICS: "topics", PageType.TOPIC: "topics", PageType.SEARCH: "search",
+    PageType.COUNTRIES: "countries", PageType.COUNTRY: "countries",
 }
 
 
@@ -73,6 +76,7 @@ class Dataset(StrEnum):
     RELEASES = "releases"
     MEETINGS = "meetings"
     MECHANISMS = "mechanisms"
+    COUNTRIES = "countries"
     SEARCH_FILTERS = "search filters"
     SITEMAP = "sitemap"
     ROBOTS = "robots"
@@ -119,6 +123,7 @@ def build_routes(views: Views, urls: Urls, assets: dict[str, Asset]) -> list[Rou
         Route("api/releases.json", Kind.DATA, dataset=Dataset.RELEASES, source="site"),
         Route("api/meetings.json", Kind.DATA, dataset=Dataset.MEETINGS, source="site"),
         Route("api/mechanisms.json", Kind.DATA, dataset=Dataset.MECHANISMS, source="site"),
+        Route("api/countries.json", Kind.DATA, dataset=Dataset.COUNTRIES, source="site"),
     ]
     routes += [Route(urls.static(s.source), Kind.COPY, source=s.source, file=s.path) for s in views.archive.statics]
     routes += [Route(a.path, Kind.BYTES, source="templates/static/" + a.name, data=a.data) for a in assets.values()]
@@ -143,6 +148,7 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
         page(urls.meetings(lang), PageType.MEETINGS, {}, _everywhere(urls, langs, urls.meetings)),
         page(urls.mechanisms(lang), PageType.MECHANISMS, {}, _everywhere(urls, langs, urls.mechanisms)),
         page(urls.topics(lang), PageType.TOPICS, {}, _everywhere(urls, langs, urls.topics)),
+        page(urls.countries(lang), PageType.COUNTRIES, {}, _everywhere(urls, langs, urls.countries)),
         page(urls.search(lang), PageType.SEARCH, {}, _everywhere(urls, langs, urls.search)),
         Route(urls.search(lang) + "filters.json", Kind.DATA, dataset=Dataset.SEARCH_FILTERS, context={"lang": lang},
               source="site", lang=lang),
@@ -174,6 +180,14 @@ def _language_tree(views: Views, urls: Urls, lang: str) -> list[Route]:
                                 line=topic.line, lang=lang, alternates=alternates, indexable=True))
         routes.append(Route(urls.topic_feed(topic.id, lang), Kind.FEED, context={"lang": lang, "topic": topic},
                             source="topics.yaml", line=topic.line, lang=lang))
+    for code in views.countries:
+        for chunk in views.subject_pages("country", code, lang):
+            alternates = _everywhere(urls, langs, lambda other: urls.paged(urls.country(code, other), chunk.number))
+            routes.append(Route(urls.paged(urls.country(code, lang), chunk.number), Kind.PAGE, PageType.COUNTRY,
+                                context={"lang": lang, "country": code, "chunk": chunk}, source="site", lang=lang,
+                                alternates=alternates, indexable=True))
+        routes.append(Route(urls.country_feed(code, lang), Kind.FEED, context={"lang": lang, "country": code},
+                            source="site", lang=lang))
     return routes
 
 

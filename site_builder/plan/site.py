@@ -7,7 +7,7 @@ the interface translations and hashed assets of the theme, and every output as a
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..content.model import Archive
@@ -15,6 +15,7 @@ from ..errors import ContentError
 from ..options import Options
 from .assets import Asset, collect_assets
 from .catalogs import Catalogs, load_catalogs
+from .pdftext import read_texts
 from .routes import Route, build_routes, find_collisions
 from .urls import Urls
 from .views import Views, derive
@@ -30,6 +31,7 @@ class Site:
     assets: dict[str, Asset]
     routes: tuple[Route, ...]
     catalogs: Catalogs  # what the translations were made from: the part a cache key can digest
+    attachment_texts: dict[str, str] = field(default_factory=dict)  # PDF path on disk -> its text (search)
 
     def gettext(self, lang: str, message: str) -> str:
         """An interface string in ``lang`` (the default language's, or English, when it has none)."""
@@ -60,4 +62,5 @@ def plan_site(archive: Archive, options: Options, theme: Optional[Theme] = None)
     collisions = find_collisions(routes)
     if collisions:
         raise ContentError(collisions)
-    return Site(views, urls, catalogs.translations(archive.config.languages), assets, tuple(routes), catalogs)
+    texts, _ = read_texts(views.published, options.cache_dir)
+    return Site(views, urls, catalogs.translations(archive.config.languages), assets, tuple(routes), catalogs, texts)

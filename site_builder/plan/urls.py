@@ -82,6 +82,16 @@ class Urls:
     def topic_feed(self, topic_id: str, lang: str) -> str:
         return self.topic(topic_id, lang) + "feed.xml"
 
+    def countries(self, lang: str) -> str:
+        return f"{self.prefix(lang)}countries/"
+
+    def country(self, code: str, lang: str) -> str:
+        """/countries/tn/: ISO codes in lower case, as in every other address of the site."""
+        return f"{self.prefix(lang)}countries/{code.lower()}/"
+
+    def country_feed(self, code: str, lang: str) -> str:
+        return self.country(code, lang) + "feed.xml"
+
     def feed(self, lang: str) -> str:
         return f"{self.prefix(lang)}feed.xml"
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence, TypeVar
 
+from ..content import countries
 from ..content.model import Archive, Mechanism, Meeting, Page, Release, Topic
 
 T = TypeVar("T")
@@ -56,6 +57,7 @@ class Views:
     meetings_by_number: dict[str, Meeting]
     mechanisms_by_id: dict[str, Mechanism]
     topics_by_id: dict[str, Topic]
+    countries: tuple[str, ...]  # the ISO codes of the countries published releases are about, sorted
     release_translations: dict[str, tuple[Release, ...]]  # source -> its translations, site language order
     page_translations: dict[str, tuple[Page, ...]]
     neighbour_map: dict[str, tuple[Optional[Release], Optional[Release]]]
@@ -90,6 +92,18 @@ class Views:
 
     def about_topic(self, topic: Topic, lang: str) -> list[Release]:
         return list(self.by_subject.get(("topic", topic.id, lang), ()))
+
+    def about_country(self, code: str, lang: str) -> list[Release]:
+        return list(self.by_subject.get(("country", code, lang), ()))
+
+    def country_regions(self, lang: str) -> list[tuple[str, list[str]]]:
+        """The countries by continent (UN M49, named by CLDR), each list in the order of its names in ``lang``."""
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for code in self.countries:
+            grouped[countries.region_of(code)].append(code)
+        order = {region: index for index, region in enumerate(countries.REGION_ORDER)}
+        return [(region, sorted(codes, key=lambda c: countries.country_name(c, lang).casefold()))
+                for region, codes in sorted(grouped.items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))]
 
     def pages_in(self, lang: str) -> list[Page]:
         return [p for p in self.pages if p.lang == lang]
@@ -142,7 +156,7 @@ def for_language(releases: Sequence[Release], lang: str, languages: Sequence[str
 
 
 def _by_subject(published: Sequence[Release], languages: Sequence[str]) -> dict[tuple[str, str, str], tuple[Release, ...]]:
-    """For each meeting, mechanism and topic, in each language: the releases about it (newest first).
+    """For each meeting, mechanism, topic and country, in each language: the releases about it (newest first).
 
     Computed once, all of it: the plan is a value, read by every page and never filled in later.
     """
@@ -154,6 +168,8 @@ def _by_subject(published: Sequence[Release], languages: Sequence[str]) -> dict[
             groups[("mechanism", mechanism_id)].append(release)
         for topic_id in release.topics:
             groups[("topic", topic_id)].append(release)
+        for code in release.countries:
+            groups[("country", code)].append(release)
     return {(what, ident, lang): tuple(for_language(group, lang, languages))
             for (what, ident), group in groups.items() for lang in languages}
 
@@ -201,6 +217,7 @@ def derive(archive: Archive, drafts: bool = False) -> Views:
         meetings_by_number={m.number: m for m in archive.meetings},
         mechanisms_by_id={m.id: m for m in archive.mechanisms},
         topics_by_id={t.id: t for t in archive.topics},
+        countries=tuple(sorted({code for release in published for code in release.countries})),
         release_translations=_translations(published, languages),
         page_translations=_translations(pages, languages),
         neighbour_map=_neighbours(published),

@@ -2,15 +2,18 @@
 a "draft" banner, and a panel with the problems of the site and the warnings of the page's file.
 
 The panel lists each problem as ``check`` prints it (file and line, message) with its fix, so an editor
-looking at the browser never needs the terminal. Its styles are inline: it must look the same over
-any design, and over a page whose stylesheet is what broke.
+looking at the browser never needs the terminal. The HTML is in serve/templates/ (autoescaped); its
+styles are inline: it must look the same over any design, and over a page whose stylesheet is what broke.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+from pathlib import Path
 from typing import Any, Optional
+
+import jinja2
+from markupsafe import Markup
 
 from ..errors import Diagnostic
 from ..messages import CATALOGUE
@@ -21,66 +24,43 @@ from ..plan.routes import PageType, Route
 PANEL_ITEMS = 30  # problems listed in the browser; the terminal has them all
 
 # the snippet livereload's own server injects: livereload.js from this host and port
-LIVERELOAD_SCRIPT = ('<script>(function(){var s=document.createElement("script");'
-                     'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
-                     's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
-                     'document.head.appendChild(s);})();</script>')
+LIVERELOAD_SCRIPT = Markup('<script>(function(){var s=document.createElement("script");'
+                           'var port=window.location.port||(window.location.protocol=="https:"?443:80);'
+                           's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+                           'document.head.appendChild(s);})();</script>')
+
+# The panels' own templates (serve/templates/), autoescaped: a message can never become markup.
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def decorate(page: bytes, errors: list[Diagnostic], warnings: list[Diagnostic], draft: bool, content: str) -> bytes:
     """The served page: a draft banner, the problems panel if any, the reload script, before ``</body>``."""
-    snippet = ((DRAFT_BANNER if draft else "") + panel(errors, warnings, content) + LIVERELOAD_SCRIPT).encode("utf-8")
+    banner = Markup(TEMPLATES.get_template("draft_banner.html").render()) if draft else Markup()
+    snippet = (banner + panel(errors, warnings, content) + LIVERELOAD_SCRIPT).encode("utf-8")
     at = page.rfind(b"</body>")
     return page[:at] + snippet + page[at:] if at >= 0 else page + snippet
 
 
 def problem_page(path: str, errors: list[Diagnostic], content: str) -> bytes:
     """A page that has no good version yet: the problems alone (and the reload script)."""
-    title = html.escape(f"/{path}" if path else "This page")
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Problems: {title}</title></head>'
-            f"<body><h1>{title}</h1><p>This page has no good version yet.</p>{panel(errors, [], content)}"
-            f"{LIVERELOAD_SCRIPT}</body></html>").encode("utf-8")
+    return TEMPLATES.get_template("problem_page.html").render(
+        title=f"/{path}" if path else "This page", panel=panel(errors, [], content),
+        livereload=LIVERELOAD_SCRIPT).encode("utf-8")
 
 
-def panel(errors: list[Diagnostic], warnings: list[Diagnostic], content: str) -> str:
+def panel(errors: list[Diagnostic], warnings: list[Diagnostic], content: str) -> Markup:
     """Errors (red: the site was not rebuilt) or else the page's warnings (yellow); nothing if neither."""
     if not errors and not warnings:
-        return ""
+        return Markup()
     shown = (errors + warnings)[:PANEL_ITEMS]
-    items = [_item(problem, content) for problem in shown]
-    hidden = len(errors) + len(warnings) - len(shown)
-    if hidden:
-        items.append(f'<li style="list-style:none">... and {hidden} more, all printed in the terminal where serve runs</li>')
-    if errors:
-        head = (f'<strong style="color:#b00020">{len(errors)} error{"s" if len(errors) != 1 else ""}</strong>: '
-                "you are seeing the last good version of this page. It updates by itself when you save a fix.")
-        border, background, role = "#b00020", "#fff4f4", "alert"
-    else:
-        head = ('<strong style="color:#8a5a00">Check will warn about this page</strong> '
-                "(the site is built; <code>python build.py check --strict</code> would fail).")
-        border, background, role = "#c98a00", "#fffaf0", "status"
-    return (f'<aside id="serve-problems" role="{role}" aria-label="Problems found by the dev server" style="position:fixed;'
-            f'left:0;right:0;bottom:0;z-index:2147483647;max-height:55vh;overflow:auto;margin:0;padding:.75rem 1.25rem;'
-            f'background:{background};color:#1a1a1a;border-top:4px solid {border};font:15px/1.45 system-ui,sans-serif;'
-            f'text-align:left;box-shadow:0 -2px 12px rgba(0,0,0,.25)">'
-            f'<button type="button" onclick="this.parentNode.remove()" aria-label="Hide" style="float:right;'
-            f'font:inherit;cursor:pointer">Hide</button><p style="margin:0">{head}</p>'
-            f'<ol style="margin:.25rem 0 0;padding-left:1.5rem">{"".join(items)}</ol></aside>')
+    return Markup(TEMPLATES.get_template("panel.html").render(
+        errors=errors, shown=shown, hidden=len(errors) + len(warnings) - len(shown), content=content, fix=fix_of))
 
 
-def _item(problem: Diagnostic, content: str) -> str:
-    fix = problem.hint or (CATALOGUE[problem.code].fix if problem.code in CATALOGUE else "")
-    colour = "#b00020" if problem.is_error else "#8a5a00"
-    return (f'<li style="margin:.35rem 0"><code style="font:13px/1.4 ui-monospace,monospace;background:#fff;'
-            f'padding:0 .25rem">{html.escape(problem.shown_path(content))}:{problem.line}</code> '
-            f'<strong style="color:{colour}">{problem.severity}:</strong> {html.escape(problem.text)}'
-            + (f'<br><span style="color:#333">Fix: {html.escape(fix)}</span>' if fix else "") + "</li>")
-
-
-DRAFT_BANNER = ('<p id="serve-draft" role="status" style="position:fixed;top:0;left:50%;transform:translateX(-50%);'
-                'z-index:2147483646;margin:0;padding:.3rem .9rem;background:#333;color:#fff;'
-                'font:600 14px/1.4 system-ui,sans-serif;border-radius:0 0 .4rem .4rem">Draft: shown by serve only; '
-                'build publishes it once you remove <code style="color:#fff">draft: true</code></p>')
+def fix_of(problem: Diagnostic) -> str:
+    """The problem's hint, else the catalogue's fix for its code."""
+    return problem.hint or (CATALOGUE[problem.code].fix if problem.code in CATALOGUE else "")
 
 
 def is_draft(route: Optional[Route]) -> bool:

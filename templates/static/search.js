@@ -1,4 +1,4 @@
-// Full-text search (Pagefind's index, on this site only) with filters by year, mechanism and topic.
+// Full-text search (Pagefind's index, on this site only) with filters by year, mechanism, topic and country.
 // Without JavaScript the page still offers the browse links: this script only enhances it.
 // Filters use search/filters.json, written by the builder: Pagefind's own filter files differ between
 // two builds of the same archive, and our builds are byte-identical.

@@ -60,3 +60,13 @@ def test_french_search_prefers_french_versions(browser: Any, site: Site) -> None
     page.wait_for_selector("#search-results li")
     assert _titles(page) == ["Journée internationale des défenseurs : un engagement renouvelé"]
     page.close()
+
+
+def test_words_only_in_the_pdf_find_the_release(browser: Any, site: Site) -> None:
+    """The fixture release's PDF says "zebrafinch protocol"; its page text does not."""
+    page = browser.new_page()
+    page.goto(site.url("search/"))
+    page.fill("#search-query", "zebrafinch protocol")
+    page.wait_for_selector("#search-results li")
+    assert _titles(page) == ["International Human Rights Defenders Day: Renewed commitment towards better protection"]
+    page.close()

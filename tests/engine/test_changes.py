@@ -1,4 +1,4 @@
-"""What a changed file means for the rebuild (the watcher itself, on real file events: tests/test_serve_incremental.py)."""
+"""What a change is, by what the changed file holds (discover.classify decides, in one place)."""
 
 from __future__ import annotations
 
