@@ -54,6 +54,8 @@ def test_the_text_is_cached_by_the_hash_of_the_file(tmp_path: Path) -> None:
     pdf = tiny_pdf(f"The {PHRASE}.")
     content = release_with(pdf, tmp_path)
     cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "site-builder-cache.json").write_text("{}")  # a folder the engine opened as ours
     archive = load_archive(Options(content=content))
     texts, problems = read_texts(archive.releases, cache)
     assert problems == [] and list(texts.values()) == [f"The {PHRASE}."]

@@ -51,7 +51,9 @@ class _Unreadable(ValueError):
 def _cached_text(path: Path, cache_dir: Optional[Path]) -> str:
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()
-    cached = cache_dir / CACHE_SUBDIR / f"{key}.txt" if cache_dir is not None else None
+    # only in a cache folder the engine opened as ours (its marker): never inside someone else's folder
+    ours = cache_dir is not None and (cache_dir / "site-builder-cache.json").is_file()
+    cached = cache_dir / CACHE_SUBDIR / f"{key}.txt" if cache_dir is not None and ours else None
     if cached is not None and cached.is_file():
         text = cached.read_text(encoding="utf-8")
         if text.startswith("!"):  # remembered as unreadable
