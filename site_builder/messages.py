@@ -101,9 +101,9 @@ CATALOGUE: dict[str, Message] = {m.code: m for m in (
     Message("symlink-outside", "error", "A symbolic link in content/ leads to a file outside content/.",
             "this symbolic link leads outside content/",
             "Copy the file into content/ instead of linking to it."),
-    Message("body-too-complex", "error", "The text of a file is nested too deeply (lists or quotes inside each other more than 40 levels) or is too long for the Markdown renderer.",
+    Message("body-too-complex", "error", "The text of a file is nested too deeply (lists or quotes inside each other more than 40 levels, brackets or HTML elements more than 32) or is too long for the Markdown renderer.",
             "the text is nested more than 40 levels deep (lists or quotes)",
-            "Flatten the list or quote at the line shown (readers cannot follow that many levels either), or split a huge text into several files."),
+            "Flatten the list or quote, or close the brackets or tags opened, at the line shown (readers cannot follow that many levels either), or split a huge text into several files."),
     # --- templates (for the design team) ---------------------------------------------------------
     Message("template-error", "error", "A template in templates/ has a mistake (shown with the template's line and the page being rendered).",
             "'no_such_name' is undefined (while rendering /releases/2010/warsaw/)",

@@ -237,5 +237,22 @@ def test_a_recursion_error_in_an_extension_is_an_error_for_the_file() -> None:
     assert rendered.error or rendered.html  # either it renders or it says why: never raises
 
 
+@pytest.mark.parametrize("text, deep_line", [
+    ("[" * 20_000 + "x" + "]" * 20_000, 0),  # took minutes in Python-Markdown before
+    ("Intro line.\n" + "<div>" * 100 + "x" + "</div>" * 100, 1),
+    ("a\n\n" + "[a " * 10 + "\n" + "[b " * 30 + "x", 3),
+])
+def test_brackets_or_elements_nested_too_deep_are_an_error_at_their_line(text: str, deep_line: int) -> None:
+    rendered = render("Intro.\n\n" + text)
+    assert rendered.html == "" and "more than 32 levels deep" in rendered.error
+    assert rendered.error_line == 2 + deep_line
+
+
+def test_many_brackets_tags_and_autolinks_side_by_side_are_not_nesting() -> None:
+    text = " ".join(f"[link {i}](/x/) <https://example.org/{i}> <span>s</span> <p>para <br>" for i in range(200))
+    assert render(text).error == ""
+    assert render("\\[" * 100 + "escaped").error == ""
+
+
 def test_a_body_within_the_limits_renders() -> None:
     assert render("\n".join("  " * level + "- x" for level in range(10))).error == ""

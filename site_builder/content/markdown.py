@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Optional
 
 import markdown as md_lib
 
@@ -50,6 +50,11 @@ MARKDOWN_CONFIG: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
 
 MAX_BODY_CHARS = 2_000_000  # a press release is a few thousand characters
 MAX_NESTING = 40  # levels of lists or quotes; Python-Markdown recurses once per level
+MAX_BRACKETS = 32  # nested [ ] or HTML elements: Python-Markdown's link and HTML parsing grow with their square
+_BRACKET_OR_TAG = re.compile(r"\\.|\[|\]|<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])[^<>]*?(/?)>")
+# elements that never nest or whose end tag HTML lets authors leave out: never counted as open
+_UNCOUNTED = frozenset("area base br col embed hr img input link meta source track wbr "
+                       "p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rt rp".split())
 _DEEP = re.compile(r"^(?: {%d,}(?:[-+*]|\d+[.)])(?:\s|$)|(?: {0,3}>){%d,})" % (4 * MAX_NESTING, MAX_NESTING), re.MULTILINE)
 
 
@@ -132,6 +137,11 @@ class MarkdownRenderer:
             return Rendered("", error=f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes)",
                             error_line=text.count("\n", 0, too_deep.start()),
                             error_hint="flatten the list or quote: readers cannot follow that many levels either")
+        tangled = _too_tangled(text)
+        if tangled is not None:
+            return Rendered("", error=f"the text nests brackets or HTML elements more than {MAX_BRACKETS} levels deep",
+                            error_line=tangled,
+                            error_hint="close the brackets or tags you opened; no press release needs that many levels")
         if len(text) > MAX_BODY_CHARS:
             return Rendered("", error=f"the text is too long ({len(text):,} characters; at most {MAX_BODY_CHARS:,})",
                             error_hint="split it into several files")
@@ -151,6 +161,26 @@ class MarkdownRenderer:
         html = shift_headings(embeds_to_links(html, lang, notes))
         notes += removals(html, text)
         return Rendered(sanitise(html, self.base_path), tuple(notes))
+
+
+def _too_tangled(text: str) -> Optional[int]:
+    """The line (from 0) where ``[`` or HTML elements first nest deeper than MAX_BRACKETS, if they do.
+
+    One linear scan bounds the time of the whole render: Python-Markdown takes seconds on a few
+    thousand nested brackets or tags, and minutes beyond. Escaped characters do not count.
+    """
+    brackets = elements = 0
+    for match in _BRACKET_OR_TAG.finditer(text):
+        token = match.group(0)
+        if token == "[":
+            brackets += 1
+        elif token == "]":
+            brackets = max(0, brackets - 1)
+        elif match.group(2) is not None and match.group(2).lower() not in _UNCOUNTED and not match.group(3):
+            elements = max(0, elements - 1) if match.group(1) else elements + 1
+        if brackets > MAX_BRACKETS or elements > MAX_BRACKETS:
+            return text.count("\n", 0, match.start())
+    return None
 
 
 class _TextExtractor(HTMLParser):
