@@ -81,7 +81,7 @@ def test_warnings_are_catalogued_as_warnings() -> None:
 def test_guide_section_is_generated_from_the_catalogue() -> None:
     text = GUIDE.read_text(encoding="utf-8")
     assert START in text and END in text
-    assert update(text) == text, "run: python -m site_builder.messages docs/editing.md"
+    assert update(text) == text, "run: python -m site_builder.guide docs/editing.md"
 
 
 def test_guide_names_every_code_with_its_fix() -> None:
