@@ -17,6 +17,7 @@ import markdown as md_lib
 
 from ..errors import Diagnostic
 from .dialect import GitHubDialectExtension, Note
+from .inline import TriggeredInlineExtension
 from .sanitise import embeds_to_links, removals, sanitise, shift_headings
 from .schema import slugify
 from .typography import SmartQuotesExtension
@@ -46,6 +47,7 @@ MARKDOWN_CONFIG: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
     ("pymdownx.saneheaders", ()),  # "#hashtag" is not a heading: a space must follow the #
     ("site_builder.github-dialect", ()),  # lists after text, 2-space nesting, Markdown in HTML blocks, <words>
     ("site_builder.smart-quotes", (("smart_angled_quotes", True),)),  # smarty's rules, one pass
+    ("site_builder.triggered-inline", ()),  # the stock inline pass, skipping patterns that cannot match
 )
 
 MAX_BODY_CHARS = 2_000_000  # a press release is a few thousand characters
@@ -107,6 +109,8 @@ def _extensions(lang: str) -> tuple[list[Any], dict[str, dict[str, Any]]]:
             names.append(GitHubDialectExtension())
         elif name == "site_builder.smart-quotes":
             names.append(SmartQuotesExtension(**dict(options)))
+        elif name == "site_builder.triggered-inline":
+            names.append(TriggeredInlineExtension())
         else:
             names.append(name)
             configs[name] = dict(options)
