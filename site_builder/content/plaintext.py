@@ -15,7 +15,7 @@ import re
 from html.parser import HTMLParser
 from typing import Iterable, Optional, Union
 
-__all__ = ["first_paragraph", "html_to_text"]
+__all__ = ["first_paragraph", "html_to_text", "text_and_summary"]
 
 BREAKS = frozenset({"p", "li", "br", "h2", "h3", "h4", "td", "th"})  # a space in front of their text
 _TOKEN = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)>|</([a-z][a-z0-9]*)>|([^<]+)')
@@ -26,12 +26,18 @@ Token = tuple[str, Union[str, None], str]  # ("start", tag, class) | ("end", tag
 
 def html_to_text(html: str) -> str:
     """All the readable text of a body, footnote markers left out (for search and checks)."""
-    return _Text(first_paragraph=False).run(html)
+    return _Text(first_paragraph=False).run(html, tokens(html))
 
 
 def first_paragraph(html: str) -> str:
     """The text of the first non-empty paragraph: a release's default summary."""
-    return _Text(first_paragraph=True).run(html)
+    return _Text(first_paragraph=True).run(html, tokens(html))
+
+
+def text_and_summary(html: str) -> tuple[str, str]:
+    """``html_to_text`` and ``first_paragraph`` of one body, which is split into tokens once."""
+    found = tokens(html)
+    return _Text(first_paragraph=False).run(html, found), _Text(first_paragraph=True).run(html, found)
 
 
 def tokens(html: str) -> Optional[list[Token]]:
@@ -75,8 +81,8 @@ class _Text:
         self.in_p = 0
         self.done = False
 
-    def run(self, html: str) -> str:
-        found = tokens(html)
+    def run(self, html: str, found: Optional[list[Token]]) -> str:
+        """The text of ``html``, from its ``tokens`` (None: not in the sanitiser's shape)."""
         if found is None:
             parser = _Parser(self)
             parser.feed(html)
