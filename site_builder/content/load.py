@@ -33,14 +33,14 @@ class Loader:
         self.content = content
         self.markdown = renderer or MarkdownRenderer(urlsplit(config.base_url).path or "/")
 
-    def load(self, source: SourceFile) -> tuple[Optional[Loaded], list[Diagnostic]]:
-        """Parse and check one file; never raises for a content problem.
+    def load(self, source: SourceFile, data: Optional[bytes] = None) -> tuple[Optional[Loaded], list[Diagnostic]]:
+        """Parse and check one file (``data``: its bytes, when read already); never raises for a content problem.
 
         The object is returned even with problems (when its required fields are there) so that
         cross-file checks can report everything in one run; any problem still stops the build.
         """
         try:
-            parsed = parse_markdown_file(source.path, source.rel)
+            parsed = parse_markdown_file(source.path, source.rel, data)
         except ContentError as exc:
             return None, exc.diagnostics
         loaders = {"release": self._release, "meeting": self._meeting, "mechanism": self._mechanism, "page": self._page}
