@@ -207,7 +207,7 @@ class Engine:
         if inode is None:
             return None
         try:
-            now = b"".join(answers.digest(table[q]) for q in record.questions)
+            now = b"".join(answers.numbered(q, table) for q in record.questions)
         except IndexError:
             return None
         return inode if digest_bytes(now) == record.answers else None
@@ -231,7 +231,7 @@ class Engine:
         tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
                        cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs, site.attachment_texts)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
-        renderer = Renderer(tracked, self.options.templates, loader)
+        renderer = Renderer(tracked, self.options.templates, loader, tracker)
         digester = self.digester
 
         def render_one(route: Route) -> tuple[bytes, Any]:
