@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "dialect", "sanitise", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
-    ("output", ["feeds", "sitemap", "structured", "citation", "api", "search", "writer", "render"]),
+    ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "tracking", "fingerprint", "documents", "session", "builder"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "watch", "server"]),
