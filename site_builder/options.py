@@ -9,7 +9,7 @@ from typing import Optional
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
-SEARCH_SHARD_PAGES = 500  # at most about this many pages per search-index shard (docs/performance.md)
+SEARCH_SHARD_PAGES = 256  # at most about this many pages per search-index shard (docs/performance.md)
 
 
 @dataclass(frozen=True)

@@ -119,18 +119,19 @@ def index_shards(stage: Path, shards: Sequence[Shard], jobs: int) -> list[str]:
                 os.replace(source, target)
             except FileNotFoundError:
                 raise SearchIndexError(f"the search input of {file} is missing from {SCRATCH}/") from None
-    threads = _threads_per_run(jobs)
     workers = max(1, min(jobs, len(shards)))
+    threads = _threads_per_run(workers)
     biggest_first = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # the last run to end is a small one
     with ThreadPoolExecutor(max_workers=workers) as pool:
         made = list(pool.map(lambda s: _index_one(sorted_inputs / s.folder, stage, s, threads), biggest_first))
     return sorted(file for files in made for file in files)
 
 
-def _threads_per_run(jobs: int) -> int:
-    """Pagefind's own threads per run: the CPUs shared out between the runs at a time (at least one)."""
+def _threads_per_run(runs: int) -> int:
+    """Pagefind's own threads per run: the CPUs shared out between the runs at a time (at least one);
+    without a limit each run starts a thread per CPU and ``jobs`` runs fight over them."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cpus // max(1, jobs))
+    return max(1, cpus // runs)
 
 
 def _index_one(inputs: Path, stage: Path, shard: Shard, threads: int) -> list[str]:
