@@ -81,9 +81,12 @@ def build(options: Options) -> BuildResult:
     check_output_folder(options.output, options.content, Path.cwd())
     notices: list[str] = []
     engine = Engine(options, notices)
+    untouched = engine.untouched()
+    if untouched is not None:  # no input changed, the output is the one written: nothing to do
+        return BuildResult(files=untouched, notices=tuple(notices))
     archive = engine.load()
     site = plan_site(archive, options)
-    writer = Writer(options.output)
+    writer = Writer(options.output, engine.spare())
     try:
         outcome = engine.write(site, writer)
         writer.commit()

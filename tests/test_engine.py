@@ -14,11 +14,13 @@ import os
 import random
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from site_builder import cli
+from site_builder.engine.inputs import RACY, Inputs
 from site_builder.engine.session import Session
 from site_builder.engine.store import MARKER, Store, cached
 from site_builder.options import TEMPLATES, Options
@@ -182,6 +184,33 @@ def test_a_warm_build_with_nothing_changed_renders_nothing(project: Path) -> Non
     assert all(f.startswith(("meetings/", "fr/meetings/", "es/meetings/")) for f in after_template.changed)
 
 
+def test_with_no_input_changed_the_output_is_left_as_it_is(project: Path) -> None:
+    """Nothing changed, every output file the one written: nothing is written, not even swapped."""
+    assert warm()[0] == 0
+    folder = os.stat(project / "warm").st_ino
+    code, out, _ = warm()
+    assert code == 0 and os.stat(project / "warm").st_ino == folder  # the same folder: no new site swapped in
+    assert out.startswith(f"built {len(json.loads((project / 'warm' / MANIFEST).read_text())['files'])} files")
+    page = project / "content/pages/about.md"
+    os.utime(page)  # same bytes, new stamp: a build runs (and renders nothing new)
+    assert warm()[0] == 0 and os.stat(project / "warm").st_ino != folder
+    assert_same_as_clean()
+    (project / "warm/about/index.html").unlink()  # an output file gone: the build puts it back
+    assert warm()[0] == 0
+    assert_same_as_clean()
+    (project / "templates/static/style.css").write_text((project / "templates/static/style.css").read_text() + "\n/* x */\n")
+    assert warm()[0] == 0  # a template-folder file is an input too
+    assert_same_as_clean()
+
+
+def test_a_stamp_read_within_the_clock_tick_proves_nothing() -> None:
+    now = time.time_ns()
+    assert Inputs(b"d", now - 10 * RACY, now).trusted_against((b"d", now))
+    assert not Inputs(b"d", now - 10 * RACY, now).trusted_against((b"other", now))
+    assert not Inputs(b"d", now - RACY // 2, now).trusted_against((b"d", now))  # written just before it was read
+    assert not Inputs(b"d", now - 10 * RACY, now).trusted_against(None)
+
+
 def test_jobs_do_not_change_a_byte(project: Path) -> None:
     assert run("build", "--output", "one", "--jobs", "1", "--no-cache")[0] == 0
     assert run("build", "--output", "three", "--jobs", "3", "--cache-dir", "c3")[0] == 0
@@ -200,10 +229,11 @@ def _damage(cache: Path, how: str) -> None:
             entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
         else:  # misplaced: another entry's (valid) bytes under this key
             entry.write_bytes(entries[0].read_bytes() if entry != entries[0] else entries[1].read_bytes())
-    index = next((cache / "outputs").rglob("*"))
-    while index.is_dir():
-        index = next(index.iterdir())
-    index.write_bytes(index.read_bytes()[:-7])
+    for namespace in ("outputs", "untouched"):  # the per-output records: damaged, they are a miss
+        index = next((cache / namespace).rglob("*"))
+        while index.is_dir():
+            index = next(index.iterdir())
+        index.write_bytes(index.read_bytes()[:-7])
 
 
 @pytest.mark.parametrize("how", ["truncated", "corrupt", "misplaced"])

@@ -31,18 +31,20 @@ from ..content.model import Archive
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
 from ..output.search import SCRATCH, SHARDS, SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
-from ..output.shards import plan_shards, shard_digest
-from ..output.writer import Writer
+from ..output.shards import LANGUAGES, plan_shards, shard_digest
+from ..output.writer import Writer, read_manifest
 from ..plan.routes import Kind, Route
 from ..plan.site import Site
 from ..plan.views import Views
 from .digest import Digester
 from .documents import Documents
+from .inputs import Inputs, read_inputs
 from .fingerprint import Answers, RecordingLoader, Resolver, fingerprint
 from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
+UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
 RACY = 2_000_000_000  # ns: a file modified this close to when its stamp was read is copied again
 
 
@@ -89,6 +91,22 @@ class Engine:
         self._templates: dict[str, bytes] = {}
         self._plan = b""
         self._output = str(options.output)
+        self._inputs: Optional[Inputs] = None
+
+    def untouched(self) -> Optional[int]:
+        """The number of files of the output when no input changed since the last build into it and
+        every file of that output is still the one written (then there is nothing to do; see ``inputs``)."""
+        if self.store is None:
+            return None
+        self._inputs = read_inputs(self.options, self.store.version)
+        recorded = self.store.get(UNTOUCHED, self._index_key())
+        if self._inputs is None or not isinstance(recorded, tuple) or len(recorded) != 3 \
+                or not self._inputs.trusted_against(recorded[0]):
+            return None
+        files = read_manifest(self.options.output)
+        if files is None or digest_bytes(*_stamps(self.options.output, sorted(files))) != recorded[1]:
+            return None
+        return len(files)
 
     def load(self) -> Archive:
         """The checked archive, each document from the cache when its inputs are unchanged."""
@@ -115,11 +133,14 @@ class Engine:
                 self._copy(route, record, writer, outcome)
                 continue
             digest = digests[file] = self.digester.of(route) if answers is not None else b""
-            if answers is not None and record is not None and self._unchanged(file, record, digest, answers, table):
-                writer.link(file, Path(self._previous_file(file)), route.source)
+            inode = self._unchanged(file, record, digest, answers, table) \
+                if answers is not None and record is not None else None
+            if inode is not None and record is not None:
+                writer.link(file, Path(self._previous_file(file)), route.source, inode)
                 outcome.records[file], outcome.linked = record, outcome.linked + 1
             else:
                 writer.reserve(file, route.source)
+                writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
         render_one = self._tracked(site) if answers is not None else plain(Renderer(site, self.options.templates))
         scratch = writer.stage / SCRATCH if self.options.search else None
@@ -147,10 +168,18 @@ class Engine:
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search})
+        if self._inputs is not None:
+            stamps = _stamps(self.options.output, sorted(outcome.records))
+            self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
+                                                          digest_bytes(*stamps), len(stamps)))
 
     def _previous_file(self, file: str) -> str:
         """Where ``file`` is in the previous output (a string: tens of thousands per build)."""
         return os.path.join(self._output, file)
+
+    def spare(self) -> Optional[Path]:
+        """Where the site this build replaces is kept, to be recycled by the next build (see output/stage.py)."""
+        return self.store.root / "sites" / self._index_key().hex()[:32] if self.store is not None else None
 
     def _index_key(self) -> bytes:
         return digest_bytes(b"output", str(self.options.output.resolve()).encode())
@@ -178,18 +207,20 @@ class Engine:
         tracker.reset(site.views, site.routes)
         return Answers(tracker, Resolver(site.views.archive), self.digester)
 
-    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> bool:
+    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[int]:
+        """The inode of the previous output's ``file`` when it is still what this build would render."""
         if record.route != route or record.questions is None:
-            return False
+            return None
         if any(self._template(name) != digest for name, digest in record.templates):
-            return False
-        if not _same_file(self._previous_file(file), record):
-            return False
+            return None
+        inode = _same_file(self._previous_file(file), record)
+        if inode is None:
+            return None
         try:
             now = b"".join(answers.digest(table[q]) for q in record.questions)
         except IndexError:
-            return False
-        return digest_bytes(now) == record.answers
+            return None
+        return inode if digest_bytes(now) == record.answers else None
 
     def _template(self, name: str) -> bytes:
         known = self._templates.get(name)
@@ -262,9 +293,10 @@ class Engine:
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat is not None else (-1, -1, -1)
         previous = self.options.output / file
         # like git's index: a stamp read less than RACY after the file's mtime may hide a later write
-        if self.store is not None and record is not None and stat is not None and record.source == stamp \
-                and record.source[0] < record.seen_ns - RACY and _same_file(previous, record):
-            writer.link(file, previous, route.source)
+        inode = _same_file(previous, record) if self.store is not None and record is not None and stat is not None \
+            and record.source == stamp and record.source[0] < record.seen_ns - RACY else None
+        if record is not None and inode is not None:
+            writer.link(file, previous, route.source, inode)
             outcome.records[file], outcome.linked = record, outcome.linked + 1
             return
         writer.copy(file, route.file, route.source)
@@ -290,15 +322,18 @@ class Engine:
         todo: list[Shard] = []
         for shard in shards:
             old = bundles.get(shard.folder, [])
-            if self.store is not None and before.get(shard.folder) == outcome.search[shard.folder] and old \
-                    and all(_same_file(self._previous_file(f), r) for f, r in old):
-                for file, record in old:
-                    writer.link(file, Path(self._previous_file(file)), "the search index")
+            same = self.store is not None and before.get(shard.folder) == outcome.search[shard.folder]
+            inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
+            if same and old and None not in inodes:
+                for (file, record), inode in zip(old, inodes):
+                    writer.link(file, Path(self._previous_file(file)), "the search index", inode)
                     outcome.records[file] = record
             else:
+                writer.vacate_folder(shard.folder)
                 todo.append(shard)
         add_missing_inputs(writer.stage, todo, rendered)
         made = index_shards(writer.stage, todo, self.options.jobs)
+        writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
         made.append(write_languages(writer.stage, shards))
         writer.adopt(made, "the search index")
         outcome.indexed = tuple(shard.folder for shard in todo)
@@ -313,8 +348,8 @@ def _differs(old: Optional[Record], new: Record) -> bool:
     return old is None or old.digest != new.digest
 
 
-def _same_file(path: str | Path, record: Record) -> bool:
-    """The file in the previous output is the one the cache describes.
+def _same_file(path: str | Path, record: Record) -> Optional[int]:
+    """The file's inode when the file in the previous output is the one the cache describes.
 
     Same size, mtime and inode: it is. Otherwise (an output folder restored by CI, copied, touched)
     its bytes are read and compared with the recorded digest, when there is one.
@@ -322,15 +357,28 @@ def _same_file(path: str | Path, record: Record) -> bool:
     try:
         stat = os.stat(path)
     except OSError:
-        return False
+        return None
     if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode):
-        return True
+        return stat.st_ino
     if not record.digest or stat.st_size != record.size:
-        return False
+        return None
     try:
-        return file_digest(path) == record.digest
+        return stat.st_ino if file_digest(path) == record.digest else None
     except OSError:
-        return False
+        return None
+
+
+def _stamps(folder: Path, files: list[str]) -> list[bytes]:
+    """Each file's name, size, mtime and inode (a missing file: its name alone)."""
+    stamps = []
+    for file in files:
+        try:
+            stat = os.stat(os.path.join(folder, file))
+        except OSError:
+            stamps.append(file.encode())
+            continue
+        stamps.append(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}".encode())
+    return stamps
 
 
 def file_digest(path: str | Path) -> bytes:

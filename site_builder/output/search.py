@@ -136,7 +136,7 @@ def _threads_per_run(runs: int) -> int:
 
 def _index_one(inputs: Path, stage: Path, shard: Shard, threads: int) -> list[str]:
     target = stage / shard.folder
-    if target.exists():
+    if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
         raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
     _run_pagefind(inputs, target, threads)
     for name in UNUSED:

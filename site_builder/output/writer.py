@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ToolError, UsageError
+from .stage import BUILDING, Stage, leftovers_of
 
 try:
     import fcntl
@@ -81,10 +82,11 @@ class Writer:
     leaves the previous site or the new one at ``output``, never neither.
     """
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, spare: Optional[Path] = None):
+        """``spare``: where the site this build replaces is kept for the next one (see ``stage``)."""
         self.output = output
         self.sources: dict[str, str] = {}
-        self._folders: set[str] = set()  # made in the stage already
+        self._spare = spare
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_output(output)
@@ -92,10 +94,14 @@ class Writer:
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
         try:
             recover(output)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+            for leftover in leftovers_of(spare) if spare is not None else []:
+                shutil.rmtree(leftover, ignore_errors=True)
+            self._stage = (Stage.recycled(spare, output) if spare is not None else None) or Stage.fresh(output)
         except OSError as exc:
             unlock_output(output, self._lock)
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
+        self.stage = self._stage.folder
+        self._folders = {os.path.join(self.stage, f) if f else str(self.stage) for f in self._stage.folders}  # there already
 
     def reserve(self, file: str, source: str = "") -> Path:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
@@ -116,18 +122,35 @@ class Writer:
         return target
 
     def write(self, file: str, data: bytes, source: str = "") -> None:
-        self._target(file, source).write_bytes(data)
+        target = self._target(file, source)
+        self._stage.vacate(file)
+        target.write_bytes(data)
 
     def copy(self, file: str, original: str, source: str = "") -> None:
-        shutil.copyfile(original, self._target(file, source))
-
-    def link(self, file: str, previous: Path, source: str = "") -> None:
-        """The unchanged file of the previous build, hard-linked (copied where links are impossible)."""
         target = self._target(file, source)
+        self._stage.vacate(file)
+        shutil.copyfile(original, target)
+
+    def link(self, file: str, previous: Path, source: str = "", inode: Optional[int] = None) -> None:
+        """The unchanged file of the previous build (``inode``: its inode, as just checked), hard-linked
+        (copied where links are impossible); kept as it is when the recycled stage already has that very file."""
+        if inode is not None and self._stage.keeps(file, inode):
+            self.reserve(file, source)
+            return
+        target = self._target(file, source)
+        self._stage.vacate(file)
         try:
             os.link(previous, target)
         except OSError:
             shutil.copy2(previous, target)
+
+    def vacate(self, file: str) -> None:
+        """Before a producer writes ``file`` itself (a rendering worker): an inherited file is unlinked."""
+        self._stage.vacate(file)
+
+    def vacate_folder(self, folder: str) -> None:
+        """Before a tool writes a whole folder of the stage (the search indexer)."""
+        self._stage.vacate_folder(folder)
 
     def adopt(self, files: list[str], source: str) -> None:
         """Record files a tool (the search indexer) made in the staging folder, for the manifest."""
@@ -137,19 +160,33 @@ class Writer:
             self.sources[file] = source
 
     def commit(self) -> None:
-        """Swap the finished site in; the old one is removed only after the new one is in place."""
+        """Swap the finished site in; the previous one is kept as the spare, or removed."""
         try:
+            self._stage.prune(set(self.sources))
             manifest = {"files": sorted(self.sources), "generator": "site_builder"}
             (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
             os.chmod(self.stage, 0o755)  # mkdtemp makes 0700; a published site must be readable
             old = swap_in(self.stage, self.output)
-            if old is not None:
+            if old is not None and not self._keep_as_spare(old):
                 shutil.rmtree(old, ignore_errors=True)  # if cut short, the next writer finishes it
         finally:
             unlock_output(self.output, self._lock)
 
+    def _keep_as_spare(self, old: Path) -> bool:
+        """The previous site, now at ``old``, becomes the next build's stage (same file system only)."""
+        if self._spare is None or not old.name.startswith((f".{self.output.name}.building-", self._spare.name + BUILDING)):
+            return False  # a swap without exchange left it in an ``.old-`` folder: removed
+        try:
+            self._spare.parent.mkdir(parents=True, exist_ok=True)
+            if os.stat(old).st_dev != os.stat(self._spare.parent).st_dev:
+                return False
+            os.rename(old, self._spare)
+        except OSError:
+            return False
+        return True
+
     def abort(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+        self._stage.remove()
         unlock_output(self.output, self._lock)
 
 

@@ -1,0 +1,76 @@
+"""Everything a build reads, as one stamp: when it is the last build's, there is nothing to do.
+
+A build is a function of its inputs: the files under content/ and the templates folder, the
+options that change bytes (not ``--jobs``) and the builder's version. If none of them changed
+since the last successful build into the same output folder, and every file of that output is
+still the one recorded, the output already is what a clean build would make: ``build`` says so
+and writes nothing (as ``make`` does), instead of planning 10,000 pages to link them all again.
+
+A file's stamp is its (mtime, ctime, size, inode), as git's index keeps them, so an edit, a
+replacement by another file or a restored backup all count as changes. Like git, a stamp read
+less than ``RACY`` after the file's mtime proves nothing (a second write within the same clock
+tick would keep it): then the build runs as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from ..content.discover import discover
+from ..options import Options
+from .store import digest_bytes
+
+RACY = 2_000_000_000  # ns
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The stamp of every input (``digest``), the newest mtime among them, and when they were read."""
+
+    digest: bytes
+    newest_ns: int
+    read_ns: int
+
+    def trusted_against(self, recorded: Optional[tuple[bytes, int]]) -> bool:
+        """Same inputs as the recorded build's, none modified within RACY of when that build read them."""
+        if recorded is None:
+            return False
+        digest, read_ns = recorded
+        return digest == self.digest and self.newest_ns < read_ns - RACY
+
+
+def read_inputs(options: Options, version: str) -> Optional[Inputs]:
+    """The inputs' stamp now; None when discovery finds a problem (the build will report it)."""
+    read_ns = time.time_ns()
+    sources, problems = discover(options.content)
+    if problems:
+        return None
+    stamps: list[bytes] = [version.encode(), repr(_options_of(options)).encode()]
+    newest = 0
+    for rel, path in _all_files(((s.rel, s.path) for s in sources), options.templates):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        newest = max(newest, stat.st_mtime_ns)
+        stamps.append(f"{rel}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_size}\0{stat.st_ino}".encode())
+    return Inputs(digest_bytes(*stamps), newest, read_ns)
+
+
+def _options_of(options: Options) -> tuple[str, ...]:
+    """The options that change what is written (``--jobs`` does not)."""
+    return (str(options.content.resolve()), str(options.output.resolve()), str(options.templates.resolve()),
+            repr(options.base_url), repr(options.drafts), repr(options.search), repr(options.search_shard_pages))
+
+
+def _all_files(content: Iterable[tuple[str, Path]], templates: Path) -> Iterable[tuple[str, Path]]:
+    yield from (("content/" + rel, path) for rel, path in content)
+    for folder, folders, files in os.walk(templates):
+        folders.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            yield "templates/" + path.relative_to(templates).as_posix(), path

@@ -1,0 +1,130 @@
+"""The folder a build is written into: a fresh one, or the site before last, brought up to date.
+
+A warm build keeps almost every file. Making a fresh staging folder means one ``mkdir`` per page
+folder and one ``link`` per file, and the swap then deletes the previous site the same way: at
+10,000 releases that is 18,000 folders made and removed, seconds of system time for a build
+that changed one page. So the site the swap replaces is not deleted: it is kept as the *spare*
+(in the cache folder, on the output's file system) and the next build starts from it. Its files
+that the new site still has, unchanged, stay where they are; the others are replaced or removed.
+
+The spare shares files (hard links) with the site being served, so nothing is ever written into
+an existing file here: a file is replaced by unlinking it and creating a new one. The spare is
+renamed to a ``.building-`` name before it is touched; if the build dies, the next one deletes
+that leftover and starts from a fresh folder. The spare is walked before use, so a file that was
+added to it (it is in our cache, but still) is removed, never published.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+BUILDING = ".building-"
+
+
+class Stage:
+    """The staging folder and what it inherited from the spare (file -> inode; folders)."""
+
+    def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str]):
+        self.folder = folder
+        self.inherited = inherited  # files already there: claimed (kept or replaced) or removed at the end
+        self.folders = folders  # every folder already there, relative ("" is the stage itself)
+
+    @classmethod
+    def fresh(cls, output: Path) -> Stage:
+        """An empty folder beside ``output``."""
+        return cls(Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)), {}, {""})
+
+    @classmethod
+    def recycled(cls, spare: Path, output: Path) -> Optional[Stage]:
+        """The spare, renamed for this build; None when there is none or it cannot serve."""
+        try:
+            if not spare.is_dir() or spare.is_symlink() or os.stat(spare).st_dev != os.stat(output.parent).st_dev:
+                return None
+            folder = Path(tempfile.mkdtemp(prefix=spare.name + BUILDING, dir=spare.parent))
+            os.rmdir(folder)
+            os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
+        except OSError:
+            return None
+        inherited, folders = _walk(folder)
+        return cls(folder, inherited, folders)
+
+    def vacate(self, file: str) -> None:
+        """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
+        if self.inherited.pop(file, None) is not None:
+            try:
+                os.unlink(os.path.join(self.folder, file))
+            except FileNotFoundError:
+                pass
+
+    def keeps(self, file: str, inode: int) -> bool:
+        """The inherited ``file`` is the very file ``inode`` of the previous site: keep it as it is."""
+        if file not in self.inherited:
+            return False
+        try:  # lstat, not the walk's inode: some file systems (overlayfs) report another number there
+            same = os.lstat(os.path.join(self.folder, file)).st_ino == inode
+        except OSError:
+            same = False
+        if same:
+            del self.inherited[file]
+        return same
+
+    def vacate_folder(self, folder: str) -> None:
+        """Every inherited file under ``folder`` unlinked (a tool that writes a whole folder comes next)."""
+        prefix = folder.rstrip("/") + "/"
+        for file in [f for f in self.inherited if f.startswith(prefix)]:
+            self.vacate(file)
+
+    def prune(self, claimed: set[str]) -> None:
+        """Remove what the new site does not have: inherited files not claimed, then emptied folders."""
+        for file in list(self.inherited):
+            if file not in claimed:
+                self.vacate(file)
+        needed = {""}
+        for file in claimed:
+            parent = file.rpartition("/")[0]
+            while parent not in needed:
+                needed.add(parent)
+                parent = parent.rpartition("/")[0]
+        for folder in sorted(self.folders - needed, key=lambda f: f.count("/"), reverse=True):
+            try:
+                os.rmdir(os.path.join(self.folder, folder))
+            except OSError:  # not empty: something this build made in it
+                pass
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _walk(root: Path) -> tuple[dict[str, int], set[str]]:
+    """Every file (or link) under ``root`` with its inode, and every folder, relative to ``root``."""
+    files: dict[str, int] = {}
+    folders: set[str] = {""}
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        prefix = relative + "/" if relative else ""
+        try:
+            entries = os.scandir(os.path.join(root, relative))
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(name)
+                    pending.append(name)
+                else:
+                    files[name] = entry.inode()
+    return files, folders
+
+
+def leftovers_of(spare: Path) -> list[Path]:
+    """Stages a build cut short left beside ``spare``."""
+    try:
+        return sorted(p for p in spare.parent.iterdir() if p.name.startswith(spare.name + BUILDING))
+    except OSError:
+        return []
