@@ -211,6 +211,18 @@ def test_a_stamp_read_within_the_clock_tick_proves_nothing() -> None:
     assert not Inputs(b"d", now - 10 * RACY, now).trusted_against(None)
 
 
+def test_a_list_item_reused_on_many_pages_still_counts_as_read_on_each(project: Path) -> None:
+    """A release's list item is rendered once per plan and reused; every page showing it depends on
+    the mechanism names it prints, so renaming one re-renders each of those pages (not just the first)."""
+    assert warm("--jobs", "1")[0] == 0
+    mechanism = project / "content/mechanisms/oif.md"
+    mechanism.write_text(mechanism.read_text().replace('short: "OIF"', 'short: "OIF-renamed"'))
+    assert warm("--jobs", "1")[0] == 0
+    assert_same_as_clean()
+    lists = [p for p in (project / "warm").rglob("index.html") if b"OIF-renamed</a>" in p.read_bytes()]
+    assert len(lists) > 3
+
+
 def test_jobs_do_not_change_a_byte(project: Path) -> None:
     assert run("build", "--output", "one", "--jobs", "1", "--no-cache")[0] == 0
     assert run("build", "--output", "three", "--jobs", "3", "--cache-dir", "c3")[0] == 0

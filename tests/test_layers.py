@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("options", []),
     ("workers", []),
     ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "typography",
-                 "dialect", "sanitise", "markdown", "load", "links", "archive", "lint_text", "lint"]),
+                 "dialect", "inline", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "stage", "writer", "render"]),

@@ -14,7 +14,8 @@ from typing import Any, Optional, Union
 from . import schema
 from .discover import SourceFile
 from ..errors import ContentError, Diagnostic, did_you_mean
-from .markdown import MarkdownRenderer, first_paragraph, html_to_text
+from .markdown import MarkdownRenderer, html_to_text
+from .plaintext import text_and_summary
 from .model import DEFAULT_KIND, Attachment, Contact, Mechanism, Meeting, Page, Release, SiteConfig
 from .read import Parsed, parse_markdown_file
 from .yaml_lines import LineMap
@@ -32,14 +33,14 @@ class Loader:
         self.content = content
         self.markdown = renderer or MarkdownRenderer(urlsplit(config.base_url).path or "/")
 
-    def load(self, source: SourceFile) -> tuple[Optional[Loaded], list[Diagnostic]]:
-        """Parse and check one file; never raises for a content problem.
+    def load(self, source: SourceFile, data: Optional[bytes] = None) -> tuple[Optional[Loaded], list[Diagnostic]]:
+        """Parse and check one file (``data``: its bytes, when read already); never raises for a content problem.
 
         The object is returned even with problems (when its required fields are there) so that
         cross-file checks can report everything in one run; any problem still stops the build.
         """
         try:
-            parsed = parse_markdown_file(source.path, source.rel)
+            parsed = parse_markdown_file(source.path, source.rel, data)
         except ContentError as exc:
             return None, exc.diagnostics
         loaders = {"release": self._release, "meeting": self._meeting, "mechanism": self._mechanism, "page": self._page}
@@ -60,11 +61,12 @@ class Loader:
         if not schema.complete(values, Release):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
+        body_text, first = text_and_summary(body_html)
         return Release(**{
             **values, "lang": lang, "slug": slug, "attachments": attachments,
-            "summary": values.get("summary") or first_paragraph(body_html),
+            "summary": values.get("summary") or first,
             "contacts": self._contacts(parsed.meta, values),
-        }, source=source.rel, body_html=body_html, body_text=html_to_text(body_html), body_markdown=parsed.body,
+        }, source=source.rel, body_html=body_html, body_text=body_text, body_markdown=parsed.body,
             body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _meeting(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Meeting], list[Diagnostic]]:
@@ -103,8 +105,9 @@ class Loader:
         if not schema.complete(values, Page):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
-        return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first_paragraph(body_html)},
-                    source=source.rel, body_html=body_html, body_text=html_to_text(body_html), lines=parsed.lines), problems
+        body_text, first = text_and_summary(body_html)
+        return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first},
+                    source=source.rel, body_html=body_html, body_text=body_text, lines=parsed.lines), problems
 
     # --- shared field rules ------------------------------------------------------------------
 

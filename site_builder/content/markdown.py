@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any, Optional
 
 import markdown as md_lib
 
 from ..errors import Diagnostic
 from .dialect import GitHubDialectExtension, Note
+from .inline import TriggeredInlineExtension
+from .plaintext import first_paragraph, html_to_text
 from .sanitise import embeds_to_links, removals, sanitise, shift_headings
 from .schema import slugify
 from .typography import SmartQuotesExtension
@@ -46,6 +47,7 @@ MARKDOWN_CONFIG: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
     ("pymdownx.saneheaders", ()),  # "#hashtag" is not a heading: a space must follow the #
     ("site_builder.github-dialect", ()),  # lists after text, 2-space nesting, Markdown in HTML blocks, <words>
     ("site_builder.smart-quotes", (("smart_angled_quotes", True),)),  # smarty's rules, one pass
+    ("site_builder.triggered-inline", ()),  # the stock inline pass, skipping patterns that cannot match
 )
 
 MAX_BODY_CHARS = 2_000_000  # a press release is a few thousand characters
@@ -107,6 +109,8 @@ def _extensions(lang: str) -> tuple[list[Any], dict[str, dict[str, Any]]]:
             names.append(GitHubDialectExtension())
         elif name == "site_builder.smart-quotes":
             names.append(SmartQuotesExtension(**dict(options)))
+        elif name == "site_builder.triggered-inline":
+            names.append(TriggeredInlineExtension())
         else:
             names.append(name)
             configs[name] = dict(options)
@@ -181,56 +185,3 @@ def _too_tangled(text: str) -> Optional[int]:
         if brackets > MAX_BRACKETS or elements > MAX_BRACKETS:
             return text.count("\n", 0, match.start())
     return None
-
-
-class _TextExtractor(HTMLParser):
-    """Plain text of HTML, skipping footnote markers; optionally only the first paragraph."""
-
-    def __init__(self, first_paragraph: bool):
-        super().__init__(convert_charrefs=True)
-        self.first_paragraph = first_paragraph
-        self.parts: list[str] = []
-        self._skip = 0
-        self._in_p = 0
-        self.done = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        classes = dict(attrs).get("class") or ""
-        if tag == "sup" or self._skip or "footnote" in classes:
-            self._skip += 1
-        if tag == "p":
-            self._in_p += 1
-        if tag in {"p", "li", "br", "h2", "h3", "h4", "td", "th"}:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip:
-            self._skip -= 1
-        if tag == "p":
-            self._in_p -= 1
-            if self.first_paragraph and "".join(self.parts).strip():
-                self.done = True
-
-    def handle_data(self, data: str) -> None:
-        if self.done or self._skip:
-            return
-        if self.first_paragraph and not self._in_p:
-            return
-        self.parts.append(data)
-
-    def text(self) -> str:
-        return " ".join("".join(self.parts).split())
-
-
-def html_to_text(html: str) -> str:
-    """All the readable text of a body, footnote markers left out (for search and checks)."""
-    parser = _TextExtractor(first_paragraph=False)
-    parser.feed(html)
-    return parser.text()
-
-
-def first_paragraph(html: str) -> str:
-    """The text of the first non-empty paragraph: a release's default summary."""
-    parser = _TextExtractor(first_paragraph=True)
-    parser.feed(html)
-    return parser.text()

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, Optional
 
 from frontmatter.default_handlers import YAMLHandler
 
@@ -17,10 +17,11 @@ from .yaml_lines import LineMap, YamlError, load_yaml
 _HANDLER = YAMLHandler()
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file's text; a non-UTF-8 byte or an invisible control character is reported at its line."""
+def read_text(path: Path, shown: str, data: Optional[bytes] = None) -> str:
+    """The file's text (``data``: its bytes, when the caller read them already); a non-UTF-8 byte
+    or an invisible control character is reported at its line."""
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:  # deleted, or made unreadable, since it was found
         raise ContentError([Diagnostic(shown, 0, f"cannot read this file ({exc.strerror or exc})",
                                        "check that it still exists and that you may read it", code="unreadable")]) from None
@@ -51,9 +52,9 @@ class Parsed:
     body_line: int  # the file line where the body starts
 
 
-def parse_markdown_file(path: Path, shown: str) -> Parsed:
+def parse_markdown_file(path: Path, shown: str, data: Optional[bytes] = None) -> Parsed:
     """Split ``---`` front matter from the body (python-frontmatter's YAML handler) keeping lines."""
-    text = read_text(path, shown)
+    text = read_text(path, shown, data)
     if not _HANDLER.detect(text):
         raise ContentError([Diagnostic(shown, 1, "the file does not start with front matter",
                                        "the first line must be --- and the front matter must end with another ---",

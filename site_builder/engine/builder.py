@@ -241,7 +241,7 @@ class Engine:
         tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
                        cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs, site.attachment_texts)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
-        renderer = Renderer(tracked, self.options.templates, loader)
+        renderer = Renderer(tracked, self.options.templates, loader, tracker)
         digester = self.digester
 
         def render_one(route: Route) -> tuple[bytes, Any]:

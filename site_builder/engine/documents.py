@@ -4,8 +4,11 @@ A document (release, meeting, mechanism, page) is a pure function of its file's 
 the site settings, the builder's version (which covers the Markdown configuration) and, for a
 release, the sizes of the files it attaches. Its cache key is the digest of all of these but the
 attachments, which are stored with the value and checked again (one ``stat`` each) before use.
-Rendered Markdown has a cache of its own, keyed by the body, the language and the base path, so a
-change to the front matter alone does not convert the body again.
+The entry is written by the loader itself (``CachingLoader``), in the worker processes when the
+load is parallel, with the body as rendered and that body's key (the body, its language, the base
+path): a change to the site settings changes every document's key but no body, so the next load
+takes each body from the entry its document had under the previous settings instead of converting
+it again. One entry per document: a cold build writes one file per document, not two.
 
 The dev server adds a memory layer keyed by path and stamp, so one save re-reads one file.
 """
@@ -21,7 +24,7 @@ from ..content.archive import LoadResult, Settings, assemble, documents_of, load
 from ..content.discover import SourceFile
 from ..content.load import Loader
 from ..content.markdown import MARKDOWN_CONFIG, MarkdownRenderer, Rendered
-from ..content.model import Archive, Release
+from ..content.model import Archive, Release, SiteConfig
 from ..errors import Diagnostic
 from ..options import Options
 from .digest import Digester
@@ -32,20 +35,56 @@ UNCACHEABLE = {"missing-attachment"}  # its hint is drawn from the whole content
 
 
 class CachedMarkdown(MarkdownRenderer):
-    """Markdown rendered once per (body, language, base path, builder version)."""
+    """Markdown that reuses the bodies an earlier build rendered, and lists what it rendered.
 
-    def __init__(self, base_path: str, store: Store):
+    A body's key is (body, language, base path, builder version, Markdown configuration): two
+    bodies with one key render the same. ``known`` holds the bodies stored with the documents of
+    the previous settings (``Documents._earlier_bodies``); ``rendered`` what was rendered (or
+    reused) since the loader last emptied it, which is stored with the document.
+    """
+
+    def __init__(self, base_path: str, version: str):
         super().__init__(base_path)
-        self.store = store
+        self.version = version
+        self.known: dict[bytes, Rendered] = {}
+        self.rendered: list[tuple[bytes, Rendered]] = []
 
     def render(self, text: str, lang: str) -> Rendered:
-        key = digest_bytes(b"markdown", self.store.version.encode(), repr(MARKDOWN_CONFIG).encode(),
+        key = digest_bytes(b"markdown", self.version.encode(), repr(MARKDOWN_CONFIG).encode(),
                            self.base_path.encode(), lang.encode(), text.encode("utf-8", "surrogatepass"))
-        rendered = self.store.get("markdown", key)
-        if not isinstance(rendered, Rendered):
+        rendered = self.known.get(key)
+        if rendered is None:
             rendered = super().render(text, lang)
-            self.store.put("markdown", key, rendered)
+        self.rendered.append((key, rendered))
         return rendered
+
+
+class CachingLoader(Loader):
+    """Loads a file from the bytes it hashes, and stores the document (with its rendered body) under that hash.
+
+    It runs where the loading runs (a worker process when there are many files), so the cache
+    entries are written in parallel, and an entry always holds what its key's bytes made, even if
+    the file changed while the build ran.
+    """
+
+    def __init__(self, config: SiteConfig, content: Path, bodies: CachedMarkdown, store: Store, context: bytes):
+        super().__init__(config, content, bodies)
+        self.bodies = bodies
+        self.store = store
+        self.context = context
+
+    def load(self, source: SourceFile, data: Optional[bytes] = None) -> LoadResult:
+        try:
+            data = source.path.read_bytes() if data is None else data
+        except OSError:
+            return super().load(source)  # says why it cannot be read; nothing to store
+        self.bodies.rendered.clear()
+        result = super().load(source, data)
+        document, problems = result
+        if not any(p.code in UNCACHEABLE for p in problems):
+            self.store.put("documents", _digest(self.context, source, data),
+                           (document, _dependencies(document), tuple(problems), tuple(self.bodies.rendered)))
+        return result
 
 
 @dataclass(frozen=True)
@@ -76,12 +115,14 @@ class Documents:
         results: dict[str, tuple[bytes, LoadResult]] = {}
         misses: list[tuple[SourceFile, bytes]] = []
         for source in documents:
-            hit = self._recall(source, context)
+            key, hit = self._recall(source, context)
             if hit is not None:
-                results[source.rel] = hit
+                results[source.rel] = key, hit
             else:
-                misses.append((source, _key(source, context)))
-        loader = Loader(settings.config, self.options.content, self._markdown(settings))
+                misses.append((source, key))
+        loader = self._loader(settings, context)
+        if misses and isinstance(loader, CachingLoader):
+            loader.bodies.known = self._earlier_bodies([s for s, _ in misses], context)
         loaded = load_documents([s for s, _ in misses], loader, self.options.jobs)
         for (source, key), result in zip(misses, loaded):
             results[source.rel] = (key, result)
@@ -97,41 +138,63 @@ class Documents:
                     digester.seed(document, digest_bytes(key, repr(_dependencies(document)).encode())[:16])
         return archive
 
-    def _markdown(self, settings: Settings) -> MarkdownRenderer:
+    def _loader(self, settings: Settings, context: bytes) -> Loader:
+        """The loader of this build: with a store, one that writes each document and body to it."""
         base_path = urlsplit(settings.config.base_url).path or "/"
-        return CachedMarkdown(base_path, self.store) if self.store is not None else MarkdownRenderer(base_path)
+        if self.store is None:
+            return Loader(settings.config, self.options.content, MarkdownRenderer(base_path))
+        return CachingLoader(settings.config, self.options.content, CachedMarkdown(base_path, self.store.version),
+                             self.store, context)
 
-    def _recall(self, source: SourceFile, context: bytes) -> Optional[tuple[bytes, LoadResult]]:
-        """From memory (same stamp), else from the store (same bytes); attachments checked again."""
+    def _earlier_bodies(self, sources: Sequence[SourceFile], context: bytes) -> dict[bytes, Rendered]:
+        """The rendered bodies of ``sources`` under the settings of the previous load, when they changed
+        since (a site.yaml edit changes every document's key, but not one body); empty on a cold build.
+
+        The store remembers the last settings (``context``) per content folder, so this costs one
+        entry read per document only on the build after a settings change.
+        """
+        assert self.store is not None
+        marker = digest_bytes(b"last-context", str(self.options.content).encode())
+        earlier = self.store.get("contexts", marker)
+        if earlier != context:
+            self.store.put("contexts", marker, context)
+        if not isinstance(earlier, bytes) or earlier == context:
+            return {}
+        known: dict[bytes, Rendered] = {}
+        for source in sources:
+            value = self.store.get("documents", _key(source, earlier))
+            if _well_formed(value):
+                known.update(value[3])
+        return known
+
+    def _recall(self, source: SourceFile, context: bytes) -> tuple[bytes, Optional[LoadResult]]:
+        """The document's key, and the document from memory (same stamp) or from the store (same
+        bytes), attachments checked again; None when it must be loaded."""
         remembered = self.memory.get(source.rel) if self.memory is not None else None
         if remembered is not None and remembered.stamp == source.stamp and remembered.context == context \
                 and _unchanged(remembered.dependencies):
             return remembered.key, remembered.result
-        if self.store is None:
-            return None
         key = _key(source, context)
+        if self.store is None:
+            return key, None
         value = self.store.get("documents", key)
         if not _well_formed(value):
             if value is not None:
                 self.store.damaged("documents: unexpected value")
-            return None
-        document, dependencies, problems = value
+            return key, None
+        document, dependencies, problems, _ = value
         if not _unchanged(dependencies):
-            return None
+            return key, None
         result: LoadResult = (document, list(problems))
         if self.memory is not None:
             self.memory[source.rel] = _Remembered(source.stamp, context, key, result, dependencies)
         return key, result
 
     def _remember(self, source: SourceFile, context: bytes, key: bytes, result: LoadResult) -> None:
+        """In memory for the dev server (the loader stored it in the cache already)."""
         document, problems = result
-        if any(p.code in UNCACHEABLE for p in problems):
-            return
-        dependencies = _dependencies(document)
-        if self.store is not None:
-            self.store.put("documents", key, (document, dependencies, tuple(problems)))
-        if self.memory is not None:
-            self.memory[source.rel] = _Remembered(source.stamp, context, key, result, dependencies)
+        if self.memory is not None and not any(p.code in UNCACHEABLE for p in problems):
+            self.memory[source.rel] = _Remembered(source.stamp, context, key, result, _dependencies(document))
 
 
 def _key(source: SourceFile, context: bytes) -> bytes:
@@ -140,6 +203,10 @@ def _key(source: SourceFile, context: bytes) -> bytes:
         data = source.path.read_bytes()
     except OSError:
         data = b"\0unreadable"
+    return _digest(context, source, data)
+
+
+def _digest(context: bytes, source: SourceFile, data: bytes) -> bytes:
     return digest_bytes(context, source.kind.encode(), source.rel.encode(), data)
 
 
@@ -161,5 +228,8 @@ def _unchanged(dependencies: Dependencies) -> bool:
 
 
 def _well_formed(value: Any) -> bool:
-    return isinstance(value, tuple) and len(value) == 3 and isinstance(value[1], tuple) \
-        and isinstance(value[2], tuple) and all(isinstance(p, Diagnostic) for p in value[2])
+    """(document, dependencies, problems, ((body key, Rendered), ...)) as ``CachingLoader`` stores it."""
+    return isinstance(value, tuple) and len(value) == 4 and isinstance(value[1], tuple) \
+        and isinstance(value[2], tuple) and all(isinstance(p, Diagnostic) for p in value[2]) \
+        and isinstance(value[3], tuple) and all(isinstance(b, tuple) and len(b) == 2 and isinstance(b[0], bytes)
+                                                and isinstance(b[1], Rendered) for b in value[3])

@@ -179,7 +179,9 @@ class Session:
             self.theme_generation += 1
             tracked = Site(cast(Views, TrackedObject(self.tracker)), site.urls, site.translations, site.assets,
                            cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs, site.attachment_texts)
-            self.renderer = Renderer(tracked, self.options.templates)
+            self.renderer = Renderer(tracked, self.options.templates, notes=self.tracker)
+        if self.renderer is not None:
+            self.renderer.new_plan()
         self.archive, self.config = archive, archive.config
         self.generation += 1
         files = {route.output_file: route for route in routes}

@@ -99,6 +99,27 @@ class Tracker:
     def begin(self) -> None:
         self.reads = {}
 
+    def begin_fragment(self) -> Optional[dict[Key, Any]]:
+        """A fragment's reads are noted apart (and added to the page's), to be replayed where it is reused."""
+        saved = self.reads
+        if saved is not None:
+            self.reads = {}
+        return saved
+
+    def end_fragment(self, saved: Optional[dict[Key, Any]]) -> Optional[dict[Key, Any]]:
+        fragment = self.reads
+        if saved is None:  # not noting (a render done again untracked): the fragment cannot be reused
+            return None
+        self.reads = saved
+        if fragment is None:
+            return None
+        saved.update(fragment)
+        return fragment
+
+    def replay(self, reads: dict[Key, Any]) -> None:
+        if self.reads is not None:
+            self.reads.update(reads)
+
     def end(self) -> Optional[dict[Key, Any]]:
         reads, self.reads = self.reads, None
         return None if reads is None or ("volatile",) in reads else reads

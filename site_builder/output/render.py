@@ -11,10 +11,10 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Protocol, Sequence
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
@@ -25,16 +25,48 @@ from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
 
+class Notes(Protocol):
+    """What the engine notes of a render (the views it read), told about reused fragments.
+
+    A fragment (a release's item in a list) is rendered once per plan and reused on every list
+    page that shows it; the page reusing it must still be noted as having read what it reads.
+    """
+
+    def begin_fragment(self) -> Any: ...
+
+    def end_fragment(self, token: Any) -> Optional[Any]:
+        """What the fragment read (None: it was rendered unnoted and must not be reused)."""
+
+    def replay(self, reads: Any) -> None: ...
+
+
+class Unnoted:
+    """A build without the cache notes nothing: every fragment can be reused."""
+
+    def begin_fragment(self) -> Any:
+        return None
+
+    def end_fragment(self, token: Any) -> Optional[Any]:
+        return ()
+
+    def replay(self, reads: Any) -> None:
+        pass
+
+
 def bare_url(url: str) -> str:
     """An address as shown in text, without its scheme: ``www.osce.org/odihr`` (the link keeps it)."""
     return url.replace("https://", "").replace("http://", "")
 
 
 class Renderer:
-    def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None):
-        """``loader`` replaces the plain loader of ``templates`` (the engine's notes which templates a page used)."""
+    def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None,
+                 notes: Optional[Notes] = None):
+        """``loader`` replaces the plain loader of ``templates`` (the engine's notes which templates a page used);
+        ``notes`` is told about reused fragments (the engine's tracker)."""
         self.site = site
         self.templates = templates
+        self.notes: Notes = notes or Unnoted()
+        self._fragments: dict[tuple[Any, ...], tuple[tuple[Any, ...], Markup, Any]] = {}
         self.env = jinja2.Environment(
             loader=loader or jinja2.FileSystemLoader(str(templates)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -65,6 +97,28 @@ class Renderer:
             return escape(site.ngettext(context["lang"], singular, plural, n))
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+
+    def new_plan(self) -> None:
+        """Fragments are valid for one plan (the dev server keeps its renderer across plans)."""
+        self._fragments.clear()
+
+    @jinja2.pass_context
+    def _fragment(self, context: jinja2.runtime.Context, *key: Any, caller: Callable[[], Markup]) -> Markup:
+        """``{% call fragment(release, ...) %}``: the body rendered once per plan and key, in the page's
+        language. Objects in the key count by identity (kept, so an id is never reused meanwhile)."""
+        full = (context["lang"],) + tuple(k if isinstance(k, (str, int, bool)) or k is None else id(k) for k in key)
+        known = self._fragments.get(full)
+        if known is not None and all(a is b for a, b in zip(known[0], key)):
+            self.notes.replay(known[2])
+            return known[1]
+        token = self.notes.begin_fragment()
+        try:
+            html = caller()
+        finally:
+            reads = self.notes.end_fragment(token)
+        if reads is not None:
+            self._fragments[full] = (key, html, reads)
+        return html
 
     def _translate(self, message: str, lang: str) -> str:
         """An interface string (its English msgid) in ``lang``, for what Python writes into pages."""
@@ -106,7 +160,7 @@ class Renderer:
                 "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
                 "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
                 "by_country_name": by_country_name, "attachment_text": attachment_text,
-                "open_graph_locale": locales.open_graph_locale}
+                "open_graph_locale": locales.open_graph_locale, "fragment": self._fragment}
 
     def _filters(self) -> dict[str, Any]:
         @jinja2.pass_context
