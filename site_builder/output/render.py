@@ -98,6 +98,14 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
+        @jinja2.pass_context
+        def direct_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+            """What the newstyle ``_()`` does (always a format string), in one call instead of three:
+            a page asks for some twenty strings, and the indirection was a fifth of a release page's time."""
+            return escape(site.gettext(context["lang"], message)) % variables
+
+        self.env.globals["_"] = self.env.globals["gettext"] = direct_gettext
+
     def new_plan(self) -> None:
         """Fragments are valid for one plan (the dev server keeps its renderer across plans)."""
         self._fragments.clear()
