@@ -217,7 +217,7 @@ class Engine:
         if inode is None:
             return None
         try:
-            now = b"".join(answers.digest(table[q]) for q in record.questions)
+            now = b"".join(answers.numbered(q, table) for q in record.questions)
         except IndexError:
             return None
         return inode if digest_bytes(now) == record.answers else None

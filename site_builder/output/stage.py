@@ -49,7 +49,7 @@ class Stage:
             os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
         except OSError:
             return None
-        inherited, folders = _walk(folder)
+        inherited, folders = walk_tree(folder)
         return cls(folder, inherited, folders)
 
     def vacate(self, file: str) -> None:
@@ -99,8 +99,9 @@ class Stage:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _walk(root: Path) -> tuple[dict[str, int], set[str]]:
-    """Every file (or link) under ``root`` with its inode, and every folder, relative to ``root``."""
+def walk_tree(root: Path) -> tuple[dict[str, int], set[str]]:
+    """Every file (or link) under ``root`` with its inode, and every folder, relative to ``root`` with
+    forward slashes (one ``scandir`` per folder: tens of thousands of files, no object per file)."""
     files: dict[str, int] = {}
     folders: set[str] = {""}
     pending = [""]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import ToolError, UsageError
-from .stage import BUILDING, Stage, leftovers_of
+from .stage import BUILDING, Stage, leftovers_of, walk_tree
 
 try:
     import fcntl
@@ -60,16 +60,8 @@ def read_manifest(folder: Path) -> Optional[set[str]]:
 
 
 def _present_files(folder: Path) -> set[str]:
-    """Every file (or link) under ``folder``, relative, with forward slashes (os.walk: tens of
-    thousands of files are listed without making a Path object for each)."""
-    found: set[str] = set()
-    root = str(folder)
-    for current, folders, files in os.walk(root):
-        prefix = os.path.relpath(current, root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        found.update(prefix + name for name in files)
-        found.update(prefix + name for name in folders if os.path.islink(os.path.join(current, name)))
-    return found
+    """Every file (or link) under ``folder``, relative, with forward slashes."""
+    return set(walk_tree(folder)[0])
 
 
 class Writer:
