@@ -61,12 +61,12 @@ class Loader:
         if not schema.complete(values, Release):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
-        body_text, first = text_and_summary(body_html)
+        _, first = text_and_summary(body_html)
         return Release(**{
             **values, "lang": lang, "slug": slug, "attachments": attachments,
             "summary": values.get("summary") or first,
             "contacts": self._contacts(parsed.meta, values),
-        }, source=source.rel, body_html=body_html, body_text=body_text, body_markdown=parsed.body,
+        }, source=source.rel, body_html=body_html, body_markdown=parsed.body,
             body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _meeting(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Meeting], list[Diagnostic]]:
@@ -105,9 +105,9 @@ class Loader:
         if not schema.complete(values, Page):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
-        body_text, first = text_and_summary(body_html)
+        _, first = text_and_summary(body_html)
         return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first},
-                    source=source.rel, body_html=body_html, body_text=body_text, lines=parsed.lines), problems
+                    source=source.rel, body_html=body_html, lines=parsed.lines), problems
 
     # --- shared field rules ------------------------------------------------------------------
 

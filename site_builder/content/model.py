@@ -138,8 +138,7 @@ class Release:
                            example="draft: true")
     # filled by the loader
     source: str
-    body_html: str = ""
-    body_text: str = ""
+    body_html: str = ""  # no plain text kept: nothing shows it, and at 10,000 releases it is 40 MB per process
     body_markdown: str = field(default="", repr=False, compare=False)
     body_line: int = 1
     lines: LineMap = field(default=NO_LINES, repr=False, compare=False)
@@ -240,7 +239,6 @@ class Page:
     # filled by the loader
     source: str
     body_html: str = ""
-    body_text: str = ""
     lines: LineMap = field(default=NO_LINES, repr=False, compare=False)
 
 
