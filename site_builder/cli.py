@@ -47,7 +47,7 @@ def make_parser() -> argparse.ArgumentParser:
     p_build.add_argument("--output", type=Path, default=Path("output"), help="the site folder (default: output)")
     p_build.add_argument("--base-url", help="override base_url of site.yaml (e.g. for a preview)")
     p_build.add_argument("--drafts", action="store_true", help="include releases and pages marked draft: true")
-    p_build.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="parallel workers (default: CPUs)")
+    p_build.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, help="processes working in parallel, this one included (default: CPUs)")
     _cache(p_build)
 
     p_check = commands.add_parser("check", help="validate only, and warn about likely mistakes")

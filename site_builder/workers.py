@@ -13,9 +13,12 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
-from typing import Any, Callable
+from typing import Any, Callable, Optional, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
@@ -25,6 +28,34 @@ def worker_pool(jobs: int, tasks: int, initializer: Callable[..., None], initarg
     workers = max(1, min(jobs, tasks))
     return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"),
                                initializer=_start_worker, initargs=(os.getpid(), initializer, initargs))
+
+
+def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: Callable[[T], R],
+                initializer: Callable[..., None], initargs: tuple[Any, ...]) -> list[R]:
+    """Each chunk's result, in order, from ``jobs`` processes in all: this one and ``jobs - 1`` forked workers.
+
+    This process works too (``here``) instead of waiting: a forked worker's resident memory counts
+    the whole plan it inherited, so one process fewer is a plan fewer in the process tree's memory,
+    for the same parallelism. Workers run ``there`` (after ``initializer(*initargs)``), each with
+    at most two chunks queued; this process takes the next chunk whenever it is free.
+    """
+    if jobs <= 1 or len(chunks) <= 1:
+        return [here(chunk) for chunk in chunks]
+    results: list[Optional[R]] = [None] * len(chunks)
+    queued: dict[Future[R], int] = {}
+    following = 0
+    with worker_pool(jobs - 1, len(chunks) - 1, initializer, initargs) as pool:
+        while following < len(chunks) or queued:
+            while following < len(chunks) and len(queued) < 2 * (jobs - 1):
+                queued[pool.submit(there, chunks[following])] = following
+                following += 1
+            if following < len(chunks):
+                results[following] = here(chunks[following])
+                following += 1
+            done, _ = wait(queued, timeout=0 if following < len(chunks) else None, return_when=FIRST_COMPLETED)
+            for future in done:
+                results[queued.pop(future)] = future.result()
+    return results  # type: ignore[return-value]  # every slot is filled
 
 
 def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:

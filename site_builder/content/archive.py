@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from ..workers import worker_pool
+from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic
 from ..options import Options
 from .config import load_site_config, load_topics
@@ -103,6 +103,6 @@ def load_documents(sources: Sequence[SourceFile], loader: Loader, jobs: int) -> 
     if jobs > 1 and len(sources) >= 200:
         size = max(25, len(sources) // (jobs * 4))
         chunks = [list(sources[i:i + size]) for i in range(0, len(sources), size)]
-        with worker_pool(jobs, len(chunks), _init_loader, (loader,)) as pool:
-            return [item for chunk in pool.map(_load_chunk, chunks) for item in chunk]
+        done = in_parallel(jobs, chunks, lambda chunk: [loader.load(s) for s in chunk], _load_chunk, _init_loader, (loader,))
+        return [item for chunk in done for item in chunk]
     return [loader.load(s) for s in sources]

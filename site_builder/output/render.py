@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
 from .search import search_input, search_language, write_input
-from ..workers import worker_pool
+from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
@@ -344,10 +344,12 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
         size = max(16, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
-        with worker_pool(jobs, len(chunks), _init_worker, (render_one, routes, stage, scratch)) as pool:
-            for chunk_out, chunk_problems in pool.map(_render_chunk, chunks):
-                out.extend(chunk_out)
-                problems.extend(chunk_problems)
+        done = in_parallel(jobs, chunks,
+                           lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage, scratch),
+                           _render_chunk, _init_worker, (render_one, routes, stage, scratch))
+        for chunk_out, chunk_problems in done:
+            out.extend(chunk_out)
+            problems.extend(chunk_problems)
     if problems:
         raise ContentError(grouped(problems))
     return out
