@@ -1,15 +1,27 @@
 #!/usr/bin/env python3
-"""Time and peak memory of the search indexer on built sites (the whole process tree, sampled).
+"""Time, CPU and peak memory of the search indexer on built sites: cold, and after one edit.
 
-Usage: python bench/search_index.py SITE [SITE ...] [--whole]
+Usage: python bench/search_index.py SITE [SITE ...] [--jobs J] [--most N] [--before] [--whole]
 
 Each SITE is a built output folder (e.g. ``build.py build --no-cache`` of a bench corpus); its
-``pagefind/`` folder is set aside and put back. ``--whole`` also times Pagefind over every page of
-the site, as the builder ran it before (for comparison). Prints one line per run; asserts nothing.
+``pagefind/`` folder is set aside and put back. For each site it prints:
+
+- inputs: each release page's search input written into the scratch folder (in a build the render
+  workers do this as they write the page; here one process does it for all);
+- cold: every shard indexed (``--jobs`` Pagefind runs at a time, ``--most`` pages per shard at most),
+  then ``languages.json``: what a build without a usable cache does;
+- one edit: one release's input changed (a word added): only its shard indexed again, its other
+  pages' inputs read back from their pages, as a warm build does;
+- ``--before``: one Pagefind run over every page's input (the index before it was split);
+- ``--whole``: Pagefind over every page of the site (before inputs were trimmed).
+
+Wall and CPU seconds (this process and its children, user + system), and the peak resident memory
+of the whole process tree, sampled from /proc every 50 ms. Asserts nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -22,7 +34,10 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from site_builder.output.search import SUBDIR, index_site, search_inputs  # noqa: E402
+from site_builder.options import SEARCH_SHARD_PAGES  # noqa: E402
+from site_builder.output.search import (SCRATCH, SHARDS, SUBDIR, add_missing_inputs, index_shards,  # noqa: E402
+                                        search_input, search_language, write_input, write_languages)
+from site_builder.output.shards import plan_shards  # noqa: E402
 
 
 def tree_rss_kb(root: int) -> int:
@@ -48,8 +63,8 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def measured(work: Callable[[], object]) -> tuple[float, float, int]:
-    """(wall s, CPU s of this process and its children, peak tree RSS kB) of ``work()``."""
+def measured(work: Callable[[], object]) -> str:
+    """``work()``'s wall s, CPU s (this process and its children) and peak tree RSS, as one phrase."""
     peak = [0]
     stop = threading.Event()
 
@@ -68,34 +83,76 @@ def measured(work: Callable[[], object]) -> tuple[float, float, int]:
         thread.join()
     after = os.times()
     cpu = sum(after[:4]) - sum(before[:4])
-    return time.perf_counter() - started, cpu, peak[0]
+    return f"{time.perf_counter() - started:.2f} s wall, {cpu:.2f} s CPU, peak {peak[0] / 1024:.0f} MB (process tree)"
 
 
-def main(args: list[str]) -> None:
-    whole = "--whole" in args
-    for site in [Path(a) for a in args if a != "--whole"]:
+def bench_site(site: Path, jobs: int, most: int, before: bool, whole: bool) -> None:
+    pages = sorted(p for p in site.rglob("*.html") if SUBDIR not in p.relative_to(site).parts[:1])
+    languages: dict[str, str] = {}
+
+    def write_inputs() -> None:
+        for path in pages:
+            data = search_input(path.read_bytes())
+            if data is not None:
+                file = path.relative_to(site).as_posix()
+                write_input(site / SCRATCH, file, data)
+                languages[file] = search_language(data)
+    print(f"{site}: inputs of {len(pages)} pages: {measured(write_inputs)}", flush=True)
+    shards = plan_shards(languages, most)
+    size = sum(p.stat().st_size for p in (site / SCRATCH).rglob("*") if p.is_file())
+    print(f"{site}: {len(languages)} release pages, {size / 1e6:.0f} MB of inputs, {len(shards)} shards "
+          f"(largest {max((len(s.files) for s in shards), default=0)} pages), --jobs {jobs}", flush=True)
+    if before:
+        one = site / "one-index"
+        print(f"{site}: before (one run over every input): "
+              f"{measured(lambda: _pagefind(site / SCRATCH, one))}", flush=True)
+        shutil.rmtree(one)
+    print(f"{site}: cold: {measured(lambda: (index_shards(site, shards, jobs), write_languages(site, shards)))}",
+          flush=True)
+    edited = shards[0].files[len(shards[0].files) // 2]
+    shard = next(s for s in shards if edited in s.files)
+
+    def one_edit() -> None:
+        shutil.rmtree(site / shard.folder)
+        page = search_input((site / edited).read_bytes())
+        assert page is not None
+        write_input(site / SCRATCH, edited, page.replace(b"</body>", b" benchmarkword</body>"))
+        add_missing_inputs(site, [shard], [edited])
+        index_shards(site, [shard], jobs)
+        write_languages(site, shards)
+    print(f"{site}: one edit ({shard.folder}, {len(shard.files)} pages): {measured(one_edit)}", flush=True)
+    if whole:
+        print(f"{site}: Pagefind over every page: {measured(lambda: _pagefind(site, site / 'whole-index'))}",
+              flush=True)
+        shutil.rmtree(site / "whole-index")
+
+
+def _pagefind(folder: Path, output: Path) -> None:
+    command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output), "--silent"]
+    subprocess.run(command, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sites", nargs="+", type=Path)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--most", type=int, default=SEARCH_SHARD_PAGES, help="pages per shard at most")
+    parser.add_argument("--before", action="store_true", help="also one Pagefind run over every input")
+    parser.add_argument("--whole", action="store_true", help="also Pagefind over every page of the site")
+    args = parser.parse_args()
+    for site in args.sites:
         aside = Path(tempfile.mkdtemp(prefix="pagefind-aside-", dir=site.parent))
         if (site / SUBDIR).exists():
             os.rename(site / SUBDIR, aside / SUBDIR)
         try:
-            pages = [p for p in site.rglob("*.html")]
-            size = sum(p.stat().st_size for p in pages)
-            kept = sum(len(d) for _, d in search_inputs((p.relative_to(site).as_posix(), p.read_bytes()) for p in pages))
-            wall, cpu, peak = measured(lambda: index_site(site))
-            print(f"{site}: {len(pages)} pages, {size / 1e6:.0f} MB of HTML, {kept / 1e6:.0f} MB given to Pagefind; "
-                  f"index {wall:.1f} s wall, {cpu:.1f} s CPU, peak {peak / 1024:.0f} MB (process tree)", flush=True)
-            shutil.rmtree(site / SUBDIR)
-            if whole:
-                command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", SUBDIR, "--silent"]
-                wall, cpu, peak = measured(lambda: subprocess.run(command, check=True))
-                print(f"{site}: Pagefind over every page: {wall:.1f} s wall, {cpu:.1f} s CPU, peak {peak / 1024:.0f} MB",
-                      flush=True)
-                shutil.rmtree(site / SUBDIR)
+            bench_site(site, args.jobs, args.most, args.before, args.whole)
         finally:
+            for leftover in (SUBDIR, SCRATCH, SHARDS):
+                shutil.rmtree(site / leftover, ignore_errors=True)
             if (aside / SUBDIR).exists():
                 os.rename(aside / SUBDIR, site / SUBDIR)
             shutil.rmtree(aside)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or sys.exit(__doc__))
+    main()

@@ -9,6 +9,7 @@ from typing import Optional
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
+SEARCH_SHARD_PAGES = 256  # at most about this many pages per search-index shard (docs/performance.md)
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,4 @@ class Options:
     templates: Path = TEMPLATES
     search: bool = True  # build the Pagefind index (the dev server may skip it for speed)
     cache_dir: Optional[Path] = None  # the build cache (None: no cache; the command line's default is .cache)
+    search_shard_pages: int = SEARCH_SHARD_PAGES  # tests lower it to split a small archive into many shards

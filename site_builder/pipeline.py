@@ -32,7 +32,12 @@ class BuildResult:
     changed: tuple[str, ...] = ()  # output files new or different since the previous build
     removed: tuple[str, ...] = ()  # output files of the previous build that are gone
     rendered: int = 0  # files rendered (the others were linked from the previous output)
-    searched: bool = False  # the search index was made again (a page it reads changed)
+    indexed: tuple[str, ...] = ()  # the search index's shards made again (their pages changed): bundle folders
+
+    @property
+    def searched(self) -> bool:
+        """The search indexer ran (a page it reads changed)."""
+        return bool(self.indexed)
 
 
 def check(options: Options, today: Optional[dt.date] = None) -> list[Diagnostic]:
@@ -93,4 +98,4 @@ def build(options: Options) -> BuildResult:
         raise
     engine.remember(outcome)
     return BuildResult(files=len(writer.sources), notices=tuple(notices), changed=outcome.changed,
-                       removed=outcome.removed, rendered=outcome.rendered, searched=outcome.searched)
+                       removed=outcome.removed, rendered=outcome.rendered, indexed=outcome.indexed)

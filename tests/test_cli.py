@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pagefind_bin
 import pytest
 from bs4 import BeautifulSoup
 
@@ -156,15 +157,22 @@ def test_template_error_fails_the_build_and_names_the_template(site: Path, tmp_p
     assert not (site / "output").exists()
 
 
-def test_a_missing_search_tool_exits_3_and_writes_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("broken", ["binary gone", "package gone"])
+def test_a_missing_search_tool_exits_3_and_writes_nothing(site: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
     """Not bad usage (2) nor bad content (1): the installation is broken; the previous site stays."""
     assert run("build")[0] == 0
     before = tree_bytes(site / "output")
     release = site / "content" / "releases" / "2015" / "2015-02-02-february.md"
     release.write_text(release.read_text(encoding="utf-8") + "\nA new line: search must index again.\n", encoding="utf-8")
-    monkeypatch.setattr(sys, "executable", str(site / "no-python-here"))  # how search runs Pagefind
+
+    def executable() -> Path:  # how search finds Pagefind
+        if broken == "package gone":
+            raise FileNotFoundError("no pagefind binary in the package")
+        return site / "no-pagefind-here"
+    monkeypatch.setattr(pagefind_bin, "get_executable", executable)
     code, _, err = run("build", "--no-cache")  # a warm build with no page changed would not run it
-    assert code == 3 and err.startswith("error: could not run Pagefind")
+    expected = "error: could not run Pagefind" if broken == "binary gone" else "error: Pagefind is not installed"
+    assert code == 3 and err.startswith(expected), err
     assert tree_bytes(site / "output") == before
 
 

@@ -192,5 +192,7 @@ def test_arabic_pages_are_right_to_left_in_arabic_and_searchable(tmp_path: Path)
     arabic = home_en.select_one('nav.languages a[lang="ar"]')
     assert arabic.get_text() == "العربية" and arabic["dir"] == "rtl"
     assert not home_en.html.has_attr("dir")
-    entry = json.loads((tmp_path / "out/pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert "ar" in entry["languages"] and entry["languages"]["ar"]["page_count"] == 2
+    languages = json.loads((tmp_path / "out/pagefind/languages.json").read_text(encoding="utf-8"))
+    assert languages["ar"] == {"bundles": ["ar/0/"], "pages": 2}
+    entry = json.loads((tmp_path / "out/pagefind/ar/0/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ar"] and entry["languages"]["ar"]["page_count"] == 2

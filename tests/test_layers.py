@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "dialect", "inline", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
-    ("output", ["feeds", "sitemap", "structured", "citation", "api", "search", "stage", "writer", "render"]),
+    ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "stage", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "inputs", "tracking", "fingerprint", "documents", "session", "builder"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "watch", "server"]),

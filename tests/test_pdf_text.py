@@ -32,7 +32,7 @@ def release_with(pdf: bytes, tmp_path: Path) -> Path:
 def indexed_fragments(site: Path) -> list[dict[str, object]]:
     """What Pagefind stored for each page it indexed (its fragments are gzip'd JSON)."""
     fragments = []
-    for path in sorted((site / "pagefind" / "fragment").iterdir()):
+    for path in sorted((site / "pagefind").glob("*/*/fragment/*")):  # every bundle of the index
         data = gzip.decompress(path.read_bytes())
         fragments.append(json.loads(data[len(b"pagefind_dcd"):]))
     return fragments

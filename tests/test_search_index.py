@@ -1,18 +1,22 @@
-"""The search index: built from the release bodies only, identical to Pagefind over the whole site."""
+"""The search index as builds make it: the release bodies only, split into shards, each shard
+indexed again only when one of its pages changed, and always the bytes of a clean build."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from site_builder.options import Options
-from site_builder.output import search
-from site_builder.output.search import SUBDIR, UNUSED, index_site, search_input
-from site_builder.pipeline import build
-from tests.helpers import copy_fixture, make_site, tree_bytes
+from site_builder.output.search import SUBDIR, UNUSED, search_input, search_language
+from site_builder.output.shards import plan_shards
+from site_builder.pipeline import BuildResult, build
+from tests.helpers import FIXTURE_SITE, copy_fixture, make_site, tree_bytes
 
 
 def test_search_input_keeps_the_language_and_the_body_element_only() -> None:
@@ -29,33 +33,143 @@ def test_search_input_keeps_the_language_and_the_body_element_only() -> None:
     assert trimmed is not None and search_input(trimmed) == trimmed  # the dev server trims twice
 
 
-def _index_bytes(folder: Path) -> dict[str, bytes]:
-    return tree_bytes(folder / SUBDIR)
-
-
-def test_index_equals_pagefind_over_the_whole_site(tmp_path: Path) -> None:
+def test_each_bundle_is_what_pagefind_makes_of_the_whole_site_in_its_language(tmp_path: Path) -> None:
+    """One shard per language (a small archive): the very files of Pagefind's own index of every page."""
     site = tmp_path / "site"
-    build(Options(content=copy_fixture(tmp_path), output=site, jobs=1, search=False))
+    build(Options(content=copy_fixture(tmp_path), output=site, jobs=1))
     whole = tmp_path / "whole"
-    shutil.copytree(site, whole)
+    shutil.copytree(site, whole, ignore=shutil.ignore_patterns(SUBDIR))
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-subdir", SUBDIR, "--silent"],
                    check=True, capture_output=True)
-    for name in UNUSED:
-        (whole / SUBDIR / name).unlink()
-    entry = whole / SUBDIR / "pagefind-entry.json"
-    entry.write_text(json.dumps(json.loads(entry.read_text(encoding="utf-8")), ensure_ascii=False, sort_keys=True,
-                                separators=(",", ":")), encoding="utf-8")
-    made = index_site(site)
-    assert made == sorted(f"{SUBDIR}/{name}" for name in _index_bytes(site))
-    assert _index_bytes(site) == _index_bytes(whole)
-    assert not (site / search.SCRATCH).exists()
-    pages = json.loads((site / SUBDIR / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
-    releases = [p for p in site.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
-    assert sum(lang["page_count"] for lang in pages.values()) == len(releases) > 0
+    reference = tree_bytes(whole / SUBDIR)
+    languages = json.loads((site / SUBDIR / "languages.json").read_text(encoding="utf-8"))
+    assert sorted(languages) == ["en", "es", "fr"]
+    for lang, known in languages.items():
+        assert known["bundles"] == [f"{lang}/0/"]
+        bundle = tree_bytes(site / SUBDIR / lang / "0")
+        ours = {name: data for name, data in bundle.items() if name not in ("pagefind-entry.json", "pagefind.js",
+                                                                             "pagefind-worker.js")}
+        assert ours == {name: data for name, data in reference.items()
+                        if name.startswith((f"fragment/{lang}_", f"index/{lang}_", f"pagefind.{lang}_", f"wasm.{lang}."))}
+        assert bundle["pagefind.js"] == reference["pagefind.js"]
+        assert json.loads(bundle["pagefind-entry.json"])["languages"] == {
+            lang: json.loads(reference["pagefind-entry.json"])["languages"][lang]}
+    assert not set(UNUSED) & {p.name for p in (site / SUBDIR).rglob("*")}
+    assert not (site / ".search-input").exists() and not (site / ".search-shards").exists()
 
 
-def test_an_archive_without_releases_still_gets_an_index(tmp_path: Path) -> None:
+def fragments(site: Path) -> dict[str, str]:
+    """Every page Pagefind stored, by its address: the bundle holding it."""
+    found = {}
+    for path in sorted((site / SUBDIR).glob("*/*/fragment/*.pf_fragment")):
+        page = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        assert page["url"] not in found, page["url"]
+        found[page["url"]] = path.parent.parent.relative_to(site).as_posix()
+    return found
+
+
+def release_pages(site: Path) -> dict[str, str]:
+    """Each searchable page's file in the site, with its language."""
+    return {p.relative_to(site).as_posix(): search_language(p.read_bytes()) for p in site.rglob("*.html")
+            if SUBDIR not in p.relative_to(site).parts and search_input(p.read_bytes()) is not None}
+
+
+def address(file: str) -> str:
+    return "/" + file.removesuffix("index.html")
+
+
+def bundle_of(site: Path, file: str) -> str:
+    return fragments(site)[address(file)]
+
+
+def first_bundle(site: Path, lang: str = "en") -> str:
+    languages = json.loads((site / SUBDIR / "languages.json").read_text(encoding="utf-8"))
+    return f"{SUBDIR}/{languages[lang]['bundles'][0]}".rstrip("/")
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """Twenty short English releases beside the fixture ones: several shards of a few pages each."""
+    content = copy_fixture(tmp_path)
+    for n in range(20):
+        (content / "releases/2012").mkdir(exist_ok=True)
+        (content / f"releases/2012/2012-03-{n + 1:02d}-note-{n}.md").write_text(
+            f'---\ntitle: "Note {n} on cooperation"\ndate: 2012-03-{n + 1:02d}\n---\nThe defenders met again, time {n}.\n',
+            encoding="utf-8")
+    return content
+
+
+def built(content: Path, output: Path, cache: Path | None, jobs: int = 1) -> BuildResult:
+    return build(Options(content=content, output=output, jobs=jobs, cache_dir=cache, search_shard_pages=4))
+
+
+def test_the_index_holds_every_release_page_once_in_its_shard(archive: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = built(archive, site, None)
+    pages = release_pages(site)
+    stored = fragments(site)
+    assert sorted(stored) == sorted(address(f) for f in pages) and len(pages) == 26
+    shards = plan_shards(pages, 4)
+    assert sorted(result.indexed) == sorted(s.folder for s in shards) and len(shards) >= 5  # all of them, cold
+    for shard in shards:
+        assert {stored[address(f)] for f in shard.files} == {shard.folder}
+    languages = json.loads((site / SUBDIR / "languages.json").read_text(encoding="utf-8"))
+    assert languages["en"]["pages"] == 24 and len(languages["en"]["bundles"]) == sum(s.language == "en" for s in shards)
+
+
+def test_warm_cold_and_parallel_builds_give_the_same_index_and_one_edit_indexes_one_shard(archive: Path,
+                                                                                      tmp_path: Path) -> None:
+    cache, warm = tmp_path / "cache", tmp_path / "warm"
+    built(archive, warm, cache, jobs=1)
+    unchanged = built(archive, warm, cache, jobs=3)
+    assert unchanged.indexed == () and not unchanged.searched
+    edited = archive / "releases/2012/2012-03-05-note-4.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("met again", "met once more, zanzibarite"),
+                      encoding="utf-8")
+    one = built(archive, warm, cache, jobs=3)
+    assert one.indexed == (bundle_of(warm, "releases/2012/note-4/index.html"),) and one.searched
+    for jobs in (1, 3):
+        clean = tmp_path / f"clean-{jobs}"
+        again = built(archive, clean, None, jobs=jobs)
+        assert len(again.indexed) >= 5
+        assert tree_bytes(clean) == tree_bytes(warm)
+    assert b"zanzibarite" in b"".join(gzip.decompress(p.read_bytes()) for p in
+                                       (warm / one.indexed[0] / "fragment").iterdir())
+
+
+def test_a_deleted_or_moved_release_leaves_its_old_shard_indexed_again(archive: Path, tmp_path: Path) -> None:
+    cache, warm = tmp_path / "cache", tmp_path / "warm"
+    built(archive, warm, cache)
+    gone_from = bundle_of(warm, "releases/2012/note-7/index.html")
+    (archive / "releases/2012/2012-03-08-note-7.md").unlink()
+    deleted = built(archive, warm, cache)
+    assert deleted.indexed == (gone_from,)
+    assert address("releases/2012/note-7/index.html") not in fragments(warm)
+    moved_from, first_before = bundle_of(warm, "releases/2012/note-9/index.html"), first_bundle(warm)
+    (archive / "releases/2012/2012-03-10-note-9.md").rename(archive / "releases/2012/2012-03-10-moved-note.md")
+    moved = built(archive, warm, cache)
+    moved_to = bundle_of(warm, "releases/2012/moved-note/index.html")
+    # and no other, but the language's first bundle (the one with the script) if that changed
+    assert set(moved.indexed) - {moved_from, moved_to} <= {first_before, first_bundle(warm)} - {moved_from, moved_to}
+    assert {moved_from, moved_to} <= set(moved.indexed)
+    assert address("releases/2012/note-9/index.html") not in fragments(warm)
+    clean = tmp_path / "clean"
+    built(archive, clean, None, jobs=2)
+    assert tree_bytes(clean) == tree_bytes(warm)
+
+
+def test_an_archive_without_releases_gets_an_empty_list_of_bundles(tmp_path: Path) -> None:
     content = make_site(tmp_path, {"releases/2010/2010-12-09-warsaw.md": None, "meetings/3.md": None})
     output = tmp_path / "output"
-    build(Options(content=content, output=output, jobs=1))
-    assert (output / SUBDIR / "pagefind.js").is_file()
+    result = build(Options(content=content, output=output, jobs=1))
+    assert (output / SUBDIR / "languages.json").read_text(encoding="utf-8") == "{}\n"
+    assert sorted(p.relative_to(output).as_posix() for p in (output / SUBDIR).rglob("*")) == [f"{SUBDIR}/languages.json"]
+    assert result.indexed == ()
+
+
+def test_the_fixture_archive_is_split_when_shards_are_small(tmp_path: Path) -> None:
+    """The browser tests build the fixture one page per shard: English then has several bundles."""
+    output = tmp_path / "site"
+    build(Options(content=FIXTURE_SITE, output=output, jobs=1, search_shard_pages=1))
+    languages = json.loads((output / SUBDIR / "languages.json").read_text(encoding="utf-8"))
+    assert len(languages["en"]["bundles"]) >= 2

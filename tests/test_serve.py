@@ -322,6 +322,7 @@ def test_search_works_in_the_preview(project: Path) -> None:
     """The index is made on another thread once the site is up to date; the search page then finds pages."""
     options = Options(content=project / "content", templates=project / "templates", drafts=True, jobs=1)
     with running(options, quiet=0.03, out=open(os.devnull, "w")) as dev:
-        status, script = wait_for(dev, "/sub/archive/pagefind/pagefind.js", lambda s, b: s == 200)
-        assert "pagefind" in script.lower()
-        assert get(dev, "/sub/archive/pagefind/pagefind-entry.json")[0] == 200
+        status, listed = wait_for(dev, "/sub/archive/pagefind/languages.json", lambda s, b: s == 200)
+        first = json.loads(listed)["en"]["bundles"][0]
+        assert "pagefind" in get(dev, f"/sub/archive/pagefind/{first}pagefind.js")[1].lower()
+        assert get(dev, f"/sub/archive/pagefind/{first}pagefind-entry.json")[0] == 200

@@ -8,14 +8,16 @@ same route, same templates, same answers, and the file in output/ still the one 
 hard-link it from the previous output into the staging folder; otherwise render it. The writer's
 atomic swap and manifest are unchanged. Anything the engine cannot verify is rendered again.
 
-Copies (static files, attachments) are linked when their source's stamp is the recorded one; the
-search index is linked when no page it reads changed (same files, same bytes).
+Copies (static files, attachments) are linked when their source's stamp is the recorded one; each
+shard of the search index is linked when none of its pages changed (same files, same bytes), and
+only the others are indexed again (see output/shards.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +30,8 @@ from ..content.discover import discover
 from ..content.model import Archive
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
-from ..output.search import SUBDIR, index_site
+from ..output.search import SCRATCH, SHARDS, SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
+from ..output.shards import LANGUAGES, plan_shards, shard_digest
 from ..output.writer import Writer, read_manifest
 from ..plan.routes import Kind, Route
 from ..plan.site import Site
@@ -59,6 +62,8 @@ class Record(NamedTuple):
     searchable: bool = False
     source: tuple[int, int, int] = (-1, -1, -1)  # a copy: its source file's (mtime_ns, size, inode)
     seen_ns: int = 0  # a copy: when that stamp was read
+    language: str = ""  # a searchable page: the language its search index is filed under
+    search_digest: bytes = b""  # a searchable page: the digest of what the search index reads of it
 
 
 @dataclass
@@ -69,10 +74,10 @@ class Outcome:
     questions: list[Any] = field(default_factory=list)
     rendered: int = 0
     linked: int = 0
-    search: bytes = b""
+    search: dict[str, bytes] = field(default_factory=dict)  # each search shard's digest, by bundle folder
     changed: tuple[str, ...] = ()  # output files new or different from the previous build
     removed: tuple[str, ...] = ()  # output files of the previous build that are gone
-    searched: bool = False  # the search indexer ran (some page it reads changed)
+    indexed: tuple[str, ...] = ()  # the search shards indexed again (bundle folders); the others were linked
 
 
 class Engine:
@@ -138,10 +143,15 @@ class Engine:
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
         render_one = self._tracked(site) if answers is not None else plain(Renderer(site, self.options.templates))
-        written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs)
-        self._note_rendered(written, digests, outcome)
-        if self.options.search:
-            self._search(writer, index, previous, outcome)
+        scratch = writer.stage / SCRATCH if self.options.search else None
+        try:
+            written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs, scratch)
+            self._note_rendered(written, digests, outcome)
+            if self.options.search:
+                self._search(writer, index, previous, outcome, {item.file for item in written})
+        finally:
+            shutil.rmtree(writer.stage / SCRATCH, ignore_errors=True)
+            shutil.rmtree(writer.stage / SHARDS, ignore_errors=True)
         outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if _differs(previous.get(f), r)))
         outcome.removed = tuple(sorted(set(previous) - set(outcome.records)))
         self._plan = plan
@@ -270,7 +280,8 @@ class Engine:
                 questions, answers = tuple(numbers), digest_bytes(b"".join(d for _, d in reads))
             outcome.records[item.file] = Record(digests.get(item.file, b""), tuple((n, self._template(n)) for n in used),
                                                 questions, answers, item.size, item.mtime_ns, item.inode,
-                                                item.digest, item.searchable)
+                                                item.digest, item.searchable, language=item.language,
+                                                search_digest=item.search_digest)
 
     def _copy(self, route: Route, record: Optional[Record], writer: Writer, outcome: Outcome) -> None:
         file = route.output_file
@@ -296,23 +307,37 @@ class Engine:
     # --- the search index ------------------------------------------------------------------------
 
     def _search(self, writer: Writer, index: Optional[dict[str, Any]], previous: dict[str, Record],
-                outcome: Outcome) -> None:
-        """Pagefind reads only the pages marked for it: same pages, same bytes -> same index."""
-        pages = sorted((f, r.digest) for f, r in outcome.records.items() if r.searchable)
-        outcome.search = digest_bytes(b"search", *(f.encode() + d for f, d in pages)) if self.store is not None else b""
-        old = [(f, r) for f, r in previous.items() if f.startswith(SUBDIR + "/")]
-        same = index is not None and index.get("search") == outcome.search
-        inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
-        if same and old and None not in inodes:
-            for (file, record), inode in zip(old, inodes):
-                writer.link(file, Path(self._previous_file(file)), "the search index", inode)
-                outcome.records[file] = record
-            return
-        writer.vacate_folder(SUBDIR)
-        files = index_site(writer.stage)
-        writer.adopt(files, "the search index")
-        outcome.searched = True
-        for file in files:
+                outcome: Outcome, rendered: set[str]) -> None:
+        """Each shard's pages the same files with the same bytes -> the same bundle: link it; index the others."""
+        pages = {f: r for f, r in outcome.records.items() if r.searchable}
+        shards = plan_shards({f: r.language for f, r in pages.items()}, self.options.search_shard_pages)
+        digests = {f: r.search_digest for f, r in pages.items()}
+        outcome.search = {shard.folder: shard_digest(shard, digests) for shard in shards}
+        known = index.get("search") if index is not None else None
+        before: dict[str, bytes] = known if isinstance(known, dict) else {}
+        bundles: dict[str, list[tuple[str, Record]]] = {}
+        for file, record in previous.items():
+            if file.startswith(SUBDIR + "/") and file.count("/") >= 3:
+                bundles.setdefault("/".join(file.split("/")[:3]), []).append((file, record))  # pagefind/<lang>/<n>
+        todo: list[Shard] = []
+        for shard in shards:
+            old = bundles.get(shard.folder, [])
+            same = self.store is not None and before.get(shard.folder) == outcome.search[shard.folder]
+            inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
+            if same and old and None not in inodes:
+                for (file, record), inode in zip(old, inodes):
+                    writer.link(file, Path(self._previous_file(file)), "the search index", inode)
+                    outcome.records[file] = record
+            else:
+                writer.vacate_folder(shard.folder)
+                todo.append(shard)
+        add_missing_inputs(writer.stage, todo, rendered)
+        made = index_shards(writer.stage, todo, self.options.jobs)
+        writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
+        made.append(write_languages(writer.stage, shards))
+        writer.adopt(made, "the search index")
+        outcome.indexed = tuple(shard.folder for shard in todo)
+        for file in made:
             stat = (writer.stage / file).stat()
             outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino,
                                            file_digest(writer.stage / file))

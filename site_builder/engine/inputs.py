@@ -64,7 +64,7 @@ def read_inputs(options: Options, version: str) -> Optional[Inputs]:
 def _options_of(options: Options) -> tuple[str, ...]:
     """The options that change what is written (``--jobs`` does not)."""
     return (str(options.content.resolve()), str(options.output.resolve()), str(options.templates.resolve()),
-            repr(options.base_url), repr(options.drafts), repr(options.search))
+            repr(options.base_url), repr(options.drafts), repr(options.search), repr(options.search_shard_pages))
 
 
 def _all_files(content: Iterable[tuple[str, Path]], templates: Path) -> Iterable[tuple[str, Path]]:

@@ -1,39 +1,50 @@
-"""Full-text search: a Pagefind index of the release pages, built into the finished site folder.
+"""Full-text search: Pagefind indexes of the release pages, one per shard, in the finished site folder.
 
-Pagefind (the Rust indexer, shipped in the ``pagefind_bin`` wheel) splits the index into small
+Pagefind (the Rust indexer, shipped in the ``pagefind_bin`` wheel) splits an index into small
 fragments per language that the browser fetches on demand, so search stays fast on a slow connection
 and never talks to another host. Pages opt in with ``data-pagefind-body`` (release pages only).
 
 Pagefind is given only what it indexes: of each page that has a ``data-pagefind-body`` element,
-the ``<html>`` tag (its language) and that element, written to a scratch folder. Everything else
-(head, navigation, side panels, list pages) would be read and parsed only to be thrown away; the
-index is byte for byte the one Pagefind makes from the whole site (tests/test_search_index.py).
-Whether to index at all is the engine's decision (it links the previous index when no page changed).
+the ``<html>`` tag (its language) and that element (``search_input``), which the render workers
+write into a scratch folder of the stage as they write the page. Everything else (head,
+navigation, side panels, list pages) would be read and parsed only to be thrown away.
+
+The pages are split into shards (``shards.py``): one language each, a stable share of its pages.
+Each shard is one Pagefind run into its own bundle, ``pagefind/<language>/<n>/``; up to ``jobs``
+runs at a time, so the indexer's memory is bounded by the shard size, not by the archive; and the
+engine links a shard whose pages did not change from the previous output. ``pagefind/languages.json``
+lists each language's bundles: the browser loads the first (the only one with Pagefind's script,
+worker and WebAssembly) and merges the others into it (templates/static/search.js).
 """
 
 from __future__ import annotations
 
-import json
 import functools
+import json
 import os
 import re
 import shutil
 import subprocess
-import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, Sequence
 
-from ..workers import die_with_parent
 from ..errors import ToolError
+from ..workers import die_with_parent
+from .shards import LANGUAGES, SCRATCH, SHARD_PAGES, SHARDS, SUBDIR, Shard, languages_manifest, plan_shards
 
-SUBDIR = "pagefind"
-SCRATCH = ".search-input"  # inside the folder being indexed, removed before the build commits
+__all__ = ["SUBDIR", "SCRATCH", "SHARDS", "LANGUAGES", "SHARD_PAGES", "Shard", "SearchIndexError", "search_input",
+           "search_language", "search_inputs", "write_input", "index_shards", "write_languages", "index_site"]
+
 # Pagefind's ready-made interfaces: we ship our own small one (templates/static/search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+RUNTIME = ("pagefind.js", "pagefind-worker.js")  # loaded from a language's first bundle only
+ENTRY = "pagefind-entry.json"
 
 _BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body(?=[\s>=/])")
 _HTML = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_LANG = re.compile(rb"""\slang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _HEAD = b'<head><meta charset="utf-8"></head><body>'
 
 
@@ -52,6 +63,14 @@ def search_input(page: bytes) -> Optional[bytes]:
         return None
     html = _HTML.search(page, 0, body.start())
     return (html.group(0) if html else b"<html>") + _HEAD + page[body.start():_element_end(page, body)] + b"</body></html>\n"
+
+
+def search_language(data: bytes) -> str:
+    """The language Pagefind files a page (or its search input) under: its ``<html lang>``, lower case."""
+    html = _HTML.search(data)
+    lang = _LANG.search(html.group(0)) if html else None
+    value: bytes = next((g for g in lang.groups() if g is not None), b"") if lang else b""
+    return value.decode("utf-8", "replace").strip().lower() or "unknown"
 
 
 def _element_end(page: bytes, start: re.Match[bytes]) -> int:
@@ -75,58 +94,147 @@ def search_inputs(pages: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, byt
                 yield file, data
 
 
-def _pages_in(folder: Path, files: Iterable[str]) -> Iterator[tuple[str, bytes]]:
-    for file in files:
-        yield file, (folder / file).read_bytes()
+def write_input(scratch: Path, file: str, data: bytes) -> None:
+    """One page's search input, at the page's own path under ``scratch``."""
+    path = scratch.joinpath(*file.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
-def index_site(folder: Path) -> list[str]:
-    """Index the site in ``folder`` into ``folder/pagefind``; return the files added, relative to it, sorted."""
-    target = folder / SUBDIR
-    if target.exists():
-        raise SearchIndexError(f"{SUBDIR}/ already exists in the site: a static file or page took the search index's place")
-    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html") if p.is_file())
-    scratch = folder / SCRATCH
-    try:
-        written = _write_inputs(scratch, search_inputs(_pages_in(folder, names)))
-        if not written:  # no release yet: Pagefind indexes whole pages, as it does without the attribute
-            _write_inputs(scratch, _pages_in(folder, names))
-        _run_pagefind(scratch, target)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+# --- running Pagefind, one shard per process, ``jobs`` at a time ----------------------------------
+
+def index_shards(stage: Path, shards: Sequence[Shard], jobs: int) -> list[str]:
+    """Index each shard into ``stage/<shard.folder>``; return the files made, relative to ``stage``, sorted.
+
+    The shard's inputs must be in ``stage/SCRATCH`` (at each page's path); they are moved into one
+    folder per shard first. Same inputs, same bytes, whatever ``jobs`` and the order the runs end in.
+    """
+    scratch, sorted_inputs = stage / SCRATCH, stage / SHARDS
+    for shard in shards:
+        for file in shard.files:
+            source = scratch.joinpath(*file.split("/"))
+            target = sorted_inputs.joinpath(shard.folder, *file.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(source, target)
+            except FileNotFoundError:
+                raise SearchIndexError(f"the search input of {file} is missing from {SCRATCH}/") from None
+    workers = max(1, min(jobs, len(shards)))
+    threads = _threads_per_run(workers)
+    biggest_first = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # the last run to end is a small one
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        made = list(pool.map(lambda s: _index_one(sorted_inputs / s.folder, stage, s, threads), biggest_first))
+    return sorted(file for files in made for file in files)
+
+
+def _threads_per_run(runs: int) -> int:
+    """Pagefind's own threads per run: the CPUs shared out between the runs at a time (at least one);
+    without a limit each run starts a thread per CPU and ``jobs`` runs fight over them."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus // runs)
+
+
+def _index_one(inputs: Path, stage: Path, shard: Shard, threads: int) -> list[str]:
+    target = stage / shard.folder
+    if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
+        raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
+    _run_pagefind(inputs, target, threads)
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
-    _normalise_entry(target / "pagefind-entry.json")
-    return sorted(p.relative_to(folder).as_posix() for p in target.rglob("*") if p.is_file())
+    entry = _normalise_entry(target / ENTRY)
+    _keep_runtime(target, entry, shard.first)
+    return sorted(p.relative_to(stage).as_posix() for p in target.rglob("*") if p.is_file())
 
 
-def _write_inputs(scratch: Path, inputs: Iterable[tuple[str, bytes]]) -> int:
-    count = 0
-    for file, data in inputs:
-        path = scratch / file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        count += 1
-    return count
+def _keep_runtime(target: Path, entry: dict[str, object], first: bool) -> None:
+    """The browser loads Pagefind's script, worker and one WebAssembly per language from the
+    language's first bundle only (the others are merged into it): elsewhere they are never fetched."""
+    languages = entry.get("languages")
+    needed = {f"wasm.{lang.get('wasm') or 'unknown'}.pagefind" for lang in languages.values()
+              if isinstance(lang, dict)} if first and isinstance(languages, dict) else set()
+    for path in target.iterdir():
+        if path.name.startswith("wasm.") and path.name not in needed or path.name in RUNTIME and not first:
+            path.unlink()
 
 
-def _run_pagefind(site: Path, target: Path) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target), "--silent"]
+def _pagefind() -> list[str]:
+    """The indexer's executable (started directly: ``python -m pagefind`` would add an interpreter per run)."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800,
+        import pagefind_bin
+        return [str(pagefind_bin.get_executable())]
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchIndexError(f"Pagefind is not installed ({exc}); run make site to install the pagefind[bin] package") from None
+
+
+def _run_pagefind(site: Path, target: Path, threads: int) -> None:
+    command = _pagefind() + ["--site", str(site), "--output-path", str(target), "--silent"]
+    environment = dict(os.environ, RAYON_NUM_THREADS=str(threads))
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=environment,
                               preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    if done.returncode != 0 or not (target / "pagefind-entry.json").is_file():  # exit 0 with no index: a full disk
+    if done.returncode != 0 or not (target / ENTRY).is_file():  # exit 0 with no index: a full disk
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
                                + " (is the pagefind[bin] package installed? run make site)")
 
 
-def _normalise_entry(entry: Path) -> None:
+def _normalise_entry(entry: Path) -> dict[str, object]:
     """Pagefind lists languages in hash-map order; sorted keys make two builds byte-identical."""
     try:
         data = json.loads(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:  # cut short (a full disk): no index is better than a broken one
         raise SearchIndexError(f"Pagefind's index is unreadable ({exc}); is the disk full?") from None
     entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    return data if isinstance(data, dict) else {}
+
+
+def write_languages(stage: Path, shards: Sequence[Shard]) -> str:
+    """``pagefind/languages.json``, from the shards' entry files now in ``stage``; its name in the site."""
+    entries = []
+    for shard in shards:
+        try:
+            entries.append((shard, json.loads((stage / shard.folder / ENTRY).read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise SearchIndexError(f"Pagefind's index {shard.folder} is unreadable ({exc}); is the disk full?") from None
+    name = f"{SUBDIR}/{LANGUAGES}"
+    path = stage / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(languages_manifest(entries))
+    return name
+
+
+# --- one call: index a folder of pages (the dev server, the benchmark, the tests) ----------------
+
+def index_site(folder: Path, jobs: int = 1, most: int = SHARD_PAGES) -> list[str]:
+    """Index the pages in ``folder`` into ``folder/pagefind``; return the files added, relative to it, sorted."""
+    if (folder / SUBDIR).exists():
+        raise SearchIndexError(f"{SUBDIR}/ already exists in the site: a static file or page took the search index's place")
+    languages: dict[str, str] = {}
+    try:
+        for path in sorted(folder.rglob("*.html")):
+            file = path.relative_to(folder).as_posix()
+            data = search_input(path.read_bytes()) if path.is_file() else None
+            if data is not None:
+                write_input(folder / SCRATCH, file, data)
+                languages[file] = search_language(data)
+        shards = plan_shards(languages, most)
+        files = index_shards(folder, shards, jobs)
+        return sorted(files + [write_languages(folder, shards)])
+    finally:
+        shutil.rmtree(folder / SCRATCH, ignore_errors=True)
+        shutil.rmtree(folder / SHARDS, ignore_errors=True)
+
+
+def add_missing_inputs(stage: Path, shards: Sequence[Shard], present: Iterable[str]) -> None:
+    """The search inputs of pages of ``shards`` that were not rendered (linked from the last build),
+    from their file in the stage: only for the shards about to be indexed again."""
+    have = set(present)
+    for shard in shards:
+        for file in shard.files:
+            if file not in have:
+                data = search_input(stage.joinpath(*file.split("/")).read_bytes())
+                if data is None:
+                    raise SearchIndexError(f"{file} no longer has the element the search index reads")
+                write_input(stage / SCRATCH, file, data)

@@ -275,7 +275,8 @@ class DevServer:
                     for file, data in search_inputs(pages.items()):  # only what Pagefind reads
                         (folder / file).parent.mkdir(parents=True, exist_ok=True)
                         (folder / file).write_bytes(data)
-                    files = {file: (folder / file).read_bytes() for file in index_site(folder)}
+                    files = {file: (folder / file).read_bytes()
+                             for file in index_site(folder, self.options.jobs, self.options.search_shard_pages)}
             except SearchIndexError as exc:
                 self._say(f"search is off in this preview: {exc}")
             except Exception:  # noqa: BLE001 - the preview works without search

@@ -11,16 +11,36 @@ const selects = [...form.querySelectorAll("select[data-filter]")];
 const SHOWN = 30;
 const BATCH = 20;
 const SCAN_LIMIT = 300;
-let pagefind;
+let pagefind; // a promise of Pagefind with every bundle of the page's language (null: no index)
 let catalogue;
 let latest = 0;
 
-async function loadPagefind() {
-  if (!pagefind) {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
-    await pagefind.options({ baseUrl: root.dataset.base, excerptLength: 30 });
-  }
+// The index is split into bundles (languages.json lists each language's): the first one ships
+// Pagefind's script and merges the others into itself, so a search covers them all. One load per
+// page, shared by every search (merging twice would list each result twice).
+function loadPagefind() {
+  pagefind ??= openIndex().catch((error) => { pagefind = undefined; throw error; });
   return pagefind;
+}
+
+async function openIndex() {
+  const bundle = new URL(root.dataset.bundle, location.href);
+  const languages = await (await fetch(new URL("languages.json", bundle))).json();
+  const language = pickLanguage(languages, (document.documentElement.lang || "unknown").toLowerCase());
+  if (!language) return null; // nothing indexed yet
+  const [first, ...others] = languages[language].bundles.map((b) => new URL(b, bundle).pathname);
+  const loaded = await import(`${first}pagefind.js`);
+  const options = { baseUrl: root.dataset.base, excerptLength: 30 };
+  await loaded.options(options);
+  await Promise.all(others.map((path) => loaded.mergeIndex(path, { ...options, language })));
+  return loaded;
+}
+
+// As Pagefind picks an index for the page: its language, else its base language, else the one with most pages.
+function pickLanguage(languages, wanted) {
+  if (languages[wanted]) return wanted;
+  if (languages[wanted.split("-")[0]]) return wanted.split("-")[0];
+  return Object.keys(languages).sort().sort((a, b) => languages[b].pages - languages[a].pages)[0];
 }
 
 async function loadCatalogue() {
@@ -76,7 +96,8 @@ async function run() {
   let entries;
   let total;
   if (query) {
-    const search = await (await loadPagefind()).search(query);
+    const loaded = await loadPagefind();
+    const search = loaded ? await loaded.search(query) : { results: [] };
     const found = [];
     let scanned = 0;
     // A result's address is in its fragment: fetch fragments a batch at a time, best first, until enough match.

@@ -107,12 +107,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The fixture archive, built for and served at http://127.0.0.1:<port>/sub/archive/."""
+    """The fixture archive, built for and served at http://127.0.0.1:<port>/sub/archive/.
+
+    Its search index is split one page per shard (``search_shard_pages=1``): every search merges
+    several bundles, as on a large archive."""
     handler = type("Handler", (_Handler,), {})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     served = Site(tmp_path_factory.mktemp("browser") / "site", f"http://127.0.0.1:{server.server_address[1]}")
     handler.site = served  # type: ignore[attr-defined]
-    build(Options(content=FIXTURE_SITE, output=served.root, base_url=served.base, jobs=1))
+    build(Options(content=FIXTURE_SITE, output=served.root, base_url=served.base, jobs=1, search_shard_pages=1))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield served

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from typing import Any
 
 from playwright.sync_api import expect
@@ -69,4 +71,33 @@ def test_words_only_in_the_pdf_find_the_release(browser: Any, site: Site) -> Non
     page.fill("#search-query", "zebrafinch protocol")
     page.wait_for_selector("#search-results li")
     assert _titles(page) == ["International Human Rights Defenders Day: Renewed commitment towards better protection"]
+    page.close()
+
+
+def _stored_pages(site: Site, lang: str) -> dict[str, tuple[str, str]]:
+    """Each page of ``lang`` in the index: its title and the bundle (shard) holding it."""
+    languages = json.loads((site.root / "pagefind/languages.json").read_text(encoding="utf-8"))
+    pages = {}
+    for bundle in languages[lang]["bundles"]:
+        for fragment in (site.root / "pagefind" / bundle / "fragment").iterdir():
+            data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+            pages[data["url"]] = (data["meta"]["title"], bundle)
+    return pages
+
+
+def test_a_search_covers_every_bundle_of_the_index(browser: Any, site: Site) -> None:
+    """The fixture is indexed one page per shard: "the" is in releases of different bundles, found together."""
+    stored = _stored_pages(site, "en")
+    expected = {title for title, _ in stored.values()}
+    with_the = {bundle for url, (title, bundle) in stored.items() if title in ("International Human Rights Defenders Day: "
+                "Renewed commitment towards better protection", "“Inter-mechanisms 5.1”: enhanced cooperation")}
+    assert len(with_the) == 2, "both releases in one bundle: the test would prove nothing"
+    page = browser.new_page()
+    page.goto(site.url("search/?q=the"))
+    page.wait_for_selector("#search-results li")
+    found = set(_titles(page))
+    assert {"International Human Rights Defenders Day: Renewed commitment towards better protection",
+            "“Inter-mechanisms 5.1”: enhanced cooperation"} <= found <= expected
+    assert len(_titles(page)) == len(found)  # each release once: no bundle merged twice
+    expect(page.locator("#search-status")).to_have_text(f"{len(found)} releases found.")
     page.close()
