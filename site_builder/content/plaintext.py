@@ -46,9 +46,10 @@ def tokens(html: str) -> Optional[list[Token]]:
     """``html`` as tokens when it has the sanitiser's shape (what ``html.parser`` would report), else None."""
     if not _SHAPE.fullmatch(html) or "<script" in html or "<style" in html:
         return None  # a "<" that is no tag of that shape; html.parser reads script and style as raw text
-    if not html.endswith(">") and "&" in html[-34:]:
+    found: list[Token] = _TOKEN.findall(html)
+    if found and "&" in found[-1][3][-34:]:
         return None  # html.parser holds back text that ends near an "&" (as if a reference were cut)
-    return _TOKEN.findall(html)
+    return found
 
 
 def _class(attributes: str) -> str:
