@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
-from typing import Any
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Site
+from site_builder.options import Options
+from site_builder.pipeline import build
+from tests.browser.conftest import Site, _Handler
+from tests.helpers import make_site
 
 
 def _titles(page: Any) -> list[str]:
@@ -100,4 +108,53 @@ def test_a_search_covers_every_bundle_of_the_index(browser: Any, site: Site) -> 
             "“Inter-mechanisms 5.1”: enhanced cooperation"} <= found <= expected
     assert len(_titles(page)) == len(found)  # each release once: no bundle merged twice
     expect(page.locator("#search-status")).to_have_text(f"{len(found)} releases found.")
+    page.close()
+
+
+def _served(root: Path, files: dict[str, str | None]) -> Iterator[Site]:
+    """The tiny archive of ``make_site`` plus ``files``, indexed one page per shard, served."""
+    handler = type("Handler", (_Handler,), {})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    served = Site(root / "site", f"http://127.0.0.1:{server.server_address[1]}")
+    handler.site = served  # type: ignore[attr-defined]
+    build(Options(content=make_site(root, files), output=served.root, base_url=served.base, jobs=1,
+                  search_shard_pages=1))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def english_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """An archive in English and French whose only releases are English, five, one per shard."""
+    yield from _served(tmp_path_factory.mktemp("english-only"), {
+        f"releases/2011/2011-0{n}-01-call-{n}.md": f"---\ntitle: Warsaw call {n}\ndate: 2011-0{n}-01\n---\n"
+                                                    f"Warsaw again, call {n}.\n" for n in range(1, 5)})
+
+
+@pytest.fixture(scope="module")
+def no_releases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    yield from _served(tmp_path_factory.mktemp("no-releases"), {"releases/2010/2010-12-09-warsaw.md": None,
+                                                                  "meetings/3.md": None})
+
+
+def test_a_language_without_releases_searches_the_largest_one(browser: Any, english_only: Site) -> None:
+    """As Pagefind does with one index: no French page indexed, so the French search page finds English ones."""
+    languages = json.loads((Path(english_only.root) / "pagefind/languages.json").read_text(encoding="utf-8"))
+    assert list(languages) == ["en"] and len(languages["en"]["bundles"]) >= 2
+    page = browser.new_page()
+    page.goto(english_only.url("fr/search/?q=warsaw"))
+    page.wait_for_selector("#search-results li")
+    expect(page.locator("#search-results li")).to_have_count(5)
+    assert sorted(_titles(page)) == ["Warsaw call 1", "Warsaw call 2", "Warsaw call 3", "Warsaw call 4", "Warsaw meeting"]
+    page.close()
+
+
+def test_an_archive_without_releases_answers_no_results(browser: Any, no_releases: Site) -> None:
+    page = browser.new_page()
+    page.goto(no_releases.url("search/?q=warsaw"))
+    expect(page.locator("#search-status")).to_have_text("No release matches.")
+    assert _titles(page) == []
     page.close()
