@@ -14,8 +14,7 @@ from typing import Any, Optional, Union
 from . import schema
 from .discover import SourceFile
 from ..errors import ContentError, Diagnostic, did_you_mean
-from .markdown import MarkdownRenderer, html_to_text
-from .plaintext import text_and_summary
+from .markdown import MarkdownRenderer, first_paragraph, html_to_text
 from .model import DEFAULT_KIND, Attachment, Contact, Mechanism, Meeting, Page, Release, SiteConfig
 from .read import Parsed, parse_markdown_file
 from .yaml_lines import LineMap
@@ -61,10 +60,9 @@ class Loader:
         if not schema.complete(values, Release):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
-        _, first = text_and_summary(body_html)
         return Release(**{
             **values, "lang": lang, "slug": slug, "attachments": attachments,
-            "summary": values.get("summary") or first,
+            "summary": values.get("summary") or first_paragraph(body_html),
             "contacts": self._contacts(parsed.meta, values),
         }, source=source.rel, body_html=body_html, body_markdown=parsed.body,
             body_line=parsed.body_line, lines=parsed.lines), problems
@@ -105,8 +103,7 @@ class Loader:
         if not schema.complete(values, Page):
             return None, problems
         body_html = self._body(parsed, lang, source, problems)
-        _, first = text_and_summary(body_html)
-        return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first},
+        return Page(**{**values, "lang": lang, "slug": slug, "summary": values.get("summary") or first_paragraph(body_html)},
                     source=source.rel, body_html=body_html, lines=parsed.lines), problems
 
     # --- shared field rules ------------------------------------------------------------------

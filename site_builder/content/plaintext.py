@@ -15,7 +15,7 @@ import re
 from html.parser import HTMLParser
 from typing import Iterable, Optional
 
-__all__ = ["first_paragraph", "html_to_text", "text_and_summary"]
+__all__ = ["first_paragraph", "html_to_text"]
 
 BREAKS = frozenset({"p", "li", "br", "h2", "h3", "h4", "td", "th"})  # a space in front of their text
 _TOKEN = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)>|</([a-z][a-z0-9]*)>|([^<]+)')
@@ -34,12 +34,6 @@ def html_to_text(html: str) -> str:
 def first_paragraph(html: str) -> str:
     """The text of the first non-empty paragraph: a release's default summary."""
     return _Text(first_paragraph=True).run(html, tokens(html))
-
-
-def text_and_summary(html: str) -> tuple[str, str]:
-    """``html_to_text`` and ``first_paragraph`` of one body, which is split into tokens once."""
-    found = tokens(html)
-    return _Text(first_paragraph=False).run(html, found), _Text(first_paragraph=True).run(html, found)
 
 
 def tokens(html: str) -> Optional[list[Token]]:
