@@ -26,8 +26,9 @@ from typing import Any, NamedTuple, Optional, cast
 import jinja2
 
 from ..content.archive import read_settings
-from ..content.discover import discover
+from ..content.discover import SourceFile, discover
 from ..content.model import Archive
+from ..errors import Diagnostic
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
 from ..output.search import SCRATCH, SHARDS, SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
@@ -92,13 +93,16 @@ class Engine:
         self._plan = b""
         self._output = str(options.output)
         self._inputs: Optional[Inputs] = None
+        self._discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None
 
     def untouched(self) -> Optional[int]:
         """The number of files of the output when no input changed since the last build into it and
         every file of that output is still the one written (then there is nothing to do; see ``inputs``)."""
         if self.store is None:
             return None
-        self._inputs = read_inputs(self.options, self.store.version)
+        read_ns = time.time_ns()
+        self._discovered = discover(self.options.content)  # load() goes on with it
+        self._inputs = read_inputs(self.options, self.store.version, self._discovered, read_ns)
         recorded = self.store.get(UNTOUCHED, self._index_key())
         if self._inputs is None or not isinstance(recorded, tuple) or len(recorded) != 3 \
                 or not self._inputs.trusted_against(recorded[0]):
@@ -111,7 +115,7 @@ class Engine:
     def load(self) -> Archive:
         """The checked archive, each document from the cache when its inputs are unchanged."""
         settings = read_settings(self.options)
-        sources, found = discover(self.options.content)
+        sources, found = self._discovered or discover(self.options.content)
         return self.documents.archive(settings, sources, found, self.digester)
 
     # --- writing -------------------------------------------------------------------------------

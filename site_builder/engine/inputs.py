@@ -15,12 +15,12 @@ tick would keep it): then the build runs as usual.
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
-from ..content.discover import discover
+from ..content.discover import SourceFile
+from ..errors import Diagnostic
 from ..options import Options
 from .store import digest_bytes
 
@@ -43,10 +43,11 @@ class Inputs:
         return digest == self.digest and self.newest_ns < read_ns - RACY
 
 
-def read_inputs(options: Options, version: str) -> Optional[Inputs]:
-    """The inputs' stamp now; None when discovery finds a problem (the build will report it)."""
-    read_ns = time.time_ns()
-    sources, problems = discover(options.content)
+def read_inputs(options: Options, version: str, discovered: tuple[Sequence[SourceFile], Sequence[Diagnostic]],
+                read_ns: int) -> Optional[Inputs]:
+    """The inputs' stamp: ``discovered`` is what ``discover`` found under content/ at ``read_ns`` (the
+    build goes on with it); None when it found a problem (the build will report it)."""
+    sources, problems = discovered
     if problems:
         return None
     stamps: list[bytes] = [version.encode(), repr(_options_of(options)).encode()]
