@@ -20,30 +20,32 @@ from __future__ import annotations
 import hashlib
 import re
 import xml.etree.ElementTree as etree
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
-# digest of (regex, flags) -> a regex that finds what any match of it must contain
-TRIGGERS: dict[str, str] = {
-    "506e11dd7ba6": r"`",  # backtick: code spans, `...`
-    "39b34484ed9a": r"\\",  # pymdownx.escapeall: \ and any character
-    "6c3abbf33fa7": r"\[",  # footnote reference: [^1]
-    "a7af9e35d305": r"\[",  # reference, link, short reference: (?<!\!)\[
-    "1cfd903330df": r"!\[",  # image link, image reference: \!\[
-    "a457a06d0f67": r"<",  # autolink: <https://...>
-    "2656e77e7ce2": r"<",  # automail: <name@example.org>
-    "4dc2f573a0ae": r"  \n",  # line break: two spaces at a line end
-    "7c941ee29806": r"<",  # inline HTML (the GitHub dialect's strict pattern)
-    "fadc6a9f3cd5": r"(?i)://|www\.",  # pymdownx.magiclink: https://... and www.
-    "ed6ebb9228d8": r"@",  # pymdownx.magiclink: e-mail addresses
-    "53268623a6b1": r"&",  # entity: &amp; &#8212;
-    "35bc90e85853": r"[*_]",  # emphasis and strong
-    "426899ad92c7": r"~",  # pymdownx.tilde: ~~struck~~
-    "dad89227df64": r"\\\n",  # pymdownx.escapeall: a hard break, \ at a line end
+Trigger = Union[str, "re.Pattern[str]"]  # text that must be there (tested with ``in``), or a regex that must find it
+
+# digest of (regex, flags) -> what any match of that regex contains
+TRIGGERS: dict[str, Trigger] = {
+    "506e11dd7ba6": "`",  # backtick: code spans, `...`
+    "39b34484ed9a": "\\",  # pymdownx.escapeall: \ and any character
+    "6c3abbf33fa7": "[",  # footnote reference: [^1]
+    "a7af9e35d305": "[",  # reference, link, short reference: (?<!\!)\[
+    "1cfd903330df": "![",  # image link, image reference: \!\[
+    "a457a06d0f67": "<",  # autolink: <https://...>
+    "2656e77e7ce2": "<",  # automail: <name@example.org>
+    "4dc2f573a0ae": "  \n",  # line break: two spaces at a line end
+    "7c941ee29806": "<",  # inline HTML (the GitHub dialect's strict pattern)
+    "fadc6a9f3cd5": re.compile(r"://|www\.", re.IGNORECASE),  # pymdownx.magiclink: https://... and www. (any case)
+    "ed6ebb9228d8": "@",  # pymdownx.magiclink: e-mail addresses
+    "53268623a6b1": "&",  # entity: &amp; &#8212;
+    "35bc90e85853": re.compile(r"[*_]"),  # emphasis and strong
+    "426899ad92c7": "~",  # pymdownx.tilde: ~~struck~~
+    "dad89227df64": "\\\n",  # pymdownx.escapeall: a hard break, \ at a line end
 }
 
 
@@ -58,16 +60,15 @@ class TriggeredInlineProcessor(InlineProcessor):
 
     def __init__(self, md: markdown.Markdown):
         super().__init__(md)
-        self._plan: list[tuple[Any, Optional[re.Pattern[str]]]] = []
+        self._plan: list[tuple[Any, Optional[Trigger]]] = []
         self._any: Optional[re.Pattern[str]] = None
 
     def run(self, tree: etree.Element, ancestors: Optional[list[str]] = None) -> etree.Element:
         patterns = list(self.inlinePatterns)  # by priority, as the stock loop indexes them
         if [p for p, _ in self._plan] != patterns:
-            triggers = [TRIGGERS.get(regex_digest(p)) for p in patterns]
-            self._plan = [(p, re.compile(t) if t else None) for p, t in zip(patterns, triggers)]
-            known = [t for t in triggers if t]
-            self._any = re.compile("|".join(f"(?:{_scoped(t)})" for t in known)) if len(known) == len(triggers) else None
+            self._plan = [(p, TRIGGERS.get(regex_digest(p))) for p in patterns]
+            known = [_alternative(t) for _, t in self._plan if t is not None]
+            self._any = re.compile("|".join(known)) if len(known) == len(patterns) else None
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -79,7 +80,7 @@ class TriggeredInlineProcessor(InlineProcessor):
         start = 0
         while patternIndex < len(plan):
             pattern, trigger = plan[patternIndex]
-            if trigger is not None and not trigger.search(data):
+            if trigger is not None and (trigger not in data if isinstance(trigger, str) else trigger.search(data) is None):
                 patternIndex, start = patternIndex + 1, 0  # what the stock loop does when the regex finds nothing
                 continue
             data, matched, start = apply(pattern, data, patternIndex, start)
@@ -88,9 +89,11 @@ class TriggeredInlineProcessor(InlineProcessor):
         return data
 
 
-def _scoped(trigger: str) -> str:
-    """A trigger that can join others in one alternation (its leading ``(?i)`` made local)."""
-    return f"(?i:{trigger[4:]})" if trigger.startswith("(?i)") else trigger
+def _alternative(trigger: Trigger) -> str:
+    """A trigger as one branch of a regex that finds any trigger (a case-blind one stays case-blind)."""
+    if isinstance(trigger, str):
+        return re.escape(trigger)
+    return f"(?i:{trigger.pattern})" if trigger.flags & re.IGNORECASE else f"(?:{trigger.pattern})"
 
 
 class TriggeredInlineExtension(Extension):

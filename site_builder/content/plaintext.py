@@ -13,15 +13,17 @@ from __future__ import annotations
 import html as html_lib
 import re
 from html.parser import HTMLParser
-from typing import Iterable, Optional, Union
+from typing import Iterable, Optional
 
 __all__ = ["first_paragraph", "html_to_text", "text_and_summary"]
 
 BREAKS = frozenset({"p", "li", "br", "h2", "h3", "h4", "td", "th"})  # a space in front of their text
 _TOKEN = re.compile(r'<([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"]*")*)>|</([a-z][a-z0-9]*)>|([^<]+)')
+# the same tokens, one after another from start to end (possessive: a failure does not backtrack)
+_SHAPE = re.compile(r'(?:<[a-z][a-z0-9]*+(?: [a-z][a-z0-9-]*+="[^"]*+")*+>|</[a-z][a-z0-9]*+>|[^<]++)*+')
 _ATTRIBUTE = re.compile(r' ([a-z][a-z0-9-]*)="([^"]*)"')
 
-Token = tuple[str, Union[str, None], str]  # ("start", tag, class) | ("end", tag, "") | ("text", None, text)
+Token = tuple[str, str, str, str]  # a start tag (name, attributes), an end tag (name) or text: the others ""
 
 
 def html_to_text(html: str) -> str:
@@ -42,22 +44,10 @@ def text_and_summary(html: str) -> tuple[str, str]:
 
 def tokens(html: str) -> Optional[list[Token]]:
     """``html`` as tokens when it has the sanitiser's shape (what ``html.parser`` would report), else None."""
-    found: list[Token] = []
-    position = 0
-    for match in _TOKEN.finditer(html):
-        if match.start() != position:
-            return None  # a "<" that is no tag of that shape
-        position = match.end()
-        tag, attributes, end, text = match.groups()
-        if tag is not None:
-            if tag in ("script", "style"):
-                return None  # html.parser reads their content as raw text, references not decoded
-            found.append(("start", tag, _class(attributes)))
-        elif end is not None:
-            found.append(("end", end, ""))
-        else:
-            found.append(("text", None, text))
-    if position != len(html) or (found and found[-1][0] == "text" and "&" in found[-1][2][-34:]):
+    if not _SHAPE.fullmatch(html) or "<script" in html or "<style" in html:
+        return None  # a "<" that is no tag of that shape; html.parser reads script and style as raw text
+    found: list[Token] = _TOKEN.findall(html)
+    if found and "&" in found[-1][3][-34:]:
         return None  # html.parser holds back text that ends near an "&" (as if a reference were cut)
     return found
 
@@ -91,13 +81,13 @@ class _Text:
         return " ".join("".join(self.parts).split())
 
     def feed(self, found: Iterable[Token]) -> None:
-        for kind, tag, value in found:
-            if kind == "text":
-                self.data(html_lib.unescape(value))
-            elif kind == "start":
-                self.start(str(tag), value)
+        for tag, attributes, end, text in found:
+            if text:
+                self.data(html_lib.unescape(text))
+            elif tag:
+                self.start(tag, _class(attributes))
             else:
-                self.end(str(tag))
+                self.end(end)
             if self.done:
                 return  # nothing after the first paragraph can change its text
 

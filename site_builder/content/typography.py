@@ -77,11 +77,15 @@ class SmartQuotesTreeprocessor(Treeprocessor):
         self.rules = rules
 
     def run(self, root: etree.Element) -> None:
+        found = _TRIGGER.search  # most texts hold nothing to educate: tested here, without a call to educate
         for element in root.iter():
-            if element is not root and element.text and not isinstance(element.text, AtomicString):
-                element.text = educate(element.text, self.rules)
-            if element is not root and element.tail and not isinstance(element.tail, AtomicString):
-                element.tail = educate(element.tail, self.rules)
+            if element is root:
+                continue
+            text, tail = element.text, element.tail
+            if text and found(text) and not isinstance(text, AtomicString):
+                element.text = educate(text, self.rules)
+            if tail and found(tail) and not isinstance(tail, AtomicString):
+                element.tail = educate(tail, self.rules)
 
 
 class SmartQuotesExtension(Extension):

@@ -58,7 +58,7 @@ def builder_version() -> str:
     for file in sorted(PACKAGE.rglob("*.py")):
         hasher.update(file.relative_to(PACKAGE).as_posix().encode())
         hasher.update(file.read_bytes())
-    for name in ("jinja2", "markdown", "pymdown-extensions", "nh3", "python-frontmatter", "pyyaml", "pagefind", "babel"):
+    for name in ("jinja2", "markdown", "pymdown-extensions", "nh3", "python-frontmatter", "pyyaml", "pagefind", "babel", "orjson"):
         hasher.update(f"{name}={_version(name)}".encode())
     return hasher.hexdigest()
 

@@ -39,7 +39,7 @@ def test_the_first_paragraph_with_text_is_the_summary() -> None:
 
 def test_html_in_another_shape_takes_html_parser() -> None:
     cases = ["<P CLASS='footnote'>x</P><p>y</p>", "<p>a < b</p>", "<script>&amp;</script><p>z</p>",
-             "<p>x</p>tail &amp", "<p>x</p>tail &amp;", "<br/><p>c<!-- d --></p>", "<p title=\"a>b\">e</p>"]
+             "<p>x</p>tail &amp", "<p>x</p>tail &amp;", "<br/><p>c<!-- d --></p>", "<p title=\"a>b\">e</p>", "&>"]
     for html in cases:
         assert_same(html)
     assert tokens("<p>a < b</p>") is None and tokens("<script>&amp;</script>") is None and tokens("<p>x</p>tail &amp") is None

@@ -53,3 +53,10 @@ def test_the_same_archive_gives_the_same_bytes(tmp_path: Path) -> None:
     first, second = planned(tmp_path / "a", FRENCH), planned(tmp_path / "b", FRENCH)
     assert api.releases_json(first.views, first.urls) == api.releases_json(second.views, second.urls)
     assert api.releases_json(first.views, first.urls).endswith(b"}\n")
+
+
+def test_the_json_writer_writes_what_the_standard_library_writes() -> None:
+    """orjson is only faster: the bytes are json.dumps(indent=2, sort_keys, ensure_ascii=False)'s."""
+    tricky = {"a": "\t\n\r\u2028\u2029</script>&'\"\\\x7f\u00e9\U0001F600\u0085\ufeff", "b": [1, -5, 2**62, True, None, []],
+              "c": {}, "é": {"z": 1, "a": [{}]}, "Z": "zéro", "": ""}
+    assert api._json(tricky) == (json.dumps(tricky, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
