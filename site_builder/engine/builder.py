@@ -245,7 +245,10 @@ class Engine:
         tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
                        cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs, site.attachment_texts)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
-        renderer = Renderer(tracked, self.options.templates, loader, tracker)
+        compiled = self.store.root / "templates" if self.store is not None else None
+        if compiled is not None:
+            compiled.mkdir(exist_ok=True)
+        renderer = Renderer(tracked, self.options.templates, loader, tracker, compiled)
         digester = self.digester
 
         def render_one(route: Route) -> tuple[bytes, Any]:
