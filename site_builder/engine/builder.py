@@ -140,7 +140,7 @@ class Engine:
             inode = self._unchanged(file, record, digest, answers, table) \
                 if answers is not None and record is not None else None
             if inode is not None and record is not None:
-                writer.link(file, Path(self._previous_file(file)), route.source, inode)
+                writer.link(file, self._previous_file(file), route.source, inode)
                 outcome.records[file], outcome.linked = record, outcome.linked + 1
             else:
                 writer.reserve(file, route.source)
@@ -333,7 +333,7 @@ class Engine:
             inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
             if same and old and None not in inodes:
                 for (file, record), inode in zip(old, inodes):
-                    writer.link(file, Path(self._previous_file(file)), "the search index", inode)
+                    writer.link(file, self._previous_file(file), "the search index", inode)
                     outcome.records[file] = record
             else:
                 writer.vacate_folder(shard.folder)
