@@ -140,7 +140,7 @@ class Engine:
             inode = self._unchanged(file, record, digest, answers, table) \
                 if answers is not None and record is not None else None
             if inode is not None and record is not None:
-                writer.link(file, Path(self._previous_file(file)), route.source, inode)
+                writer.link(file, self._previous_file(file), route.source, inode)
                 outcome.records[file], outcome.linked = record, outcome.linked + 1
             else:
                 writer.reserve(file, route.source)
@@ -245,7 +245,10 @@ class Engine:
         tracked = Site(cast(Views, TrackedObject(tracker)), site.urls, site.translations, site.assets,
                        cast(tuple[Route, ...], TrackedRoutes(tracker)), site.catalogs, site.attachment_texts)
         loader = RecordingLoader(jinja2.FileSystemLoader(str(self.options.templates)))
-        renderer = Renderer(tracked, self.options.templates, loader, tracker)
+        compiled = self.store.root / "templates" if self.store is not None else None
+        if compiled is not None:
+            compiled.mkdir(exist_ok=True)
+        renderer = Renderer(tracked, self.options.templates, loader, tracker, compiled)
         digester = self.digester
 
         def render_one(route: Route) -> tuple[bytes, Any]:
@@ -330,7 +333,7 @@ class Engine:
             inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
             if same and old and None not in inodes:
                 for (file, record), inode in zip(old, inodes):
-                    writer.link(file, Path(self._previous_file(file)), "the search index", inode)
+                    writer.link(file, self._previous_file(file), "the search index", inode)
                     outcome.records[file] = record
             else:
                 writer.vacate_folder(shard.folder)

@@ -135,6 +135,9 @@ class RecordingLoader(jinja2.BaseLoader):
             return True
         return source, filename, uptodate
 
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
     def _note(self, template: str) -> None:
         if self.used is not None:
             self.used.add(template)

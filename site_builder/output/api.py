@@ -10,11 +10,13 @@ is 22 MB at 10,000 releases (0.9 s of a one-edit build, now 0.05 s).
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from collections import defaultdict
+from typing import Any, Callable, Optional, Sequence
 
 import orjson
 
 from ..content import countries
+from ..content.model import Release
 from ..plan.urls import Urls
 from ..plan.views import Views
 from . import citation
@@ -49,12 +51,13 @@ def releases_json(views: Views, urls: Urls, translate: Optional[citation.Transla
 def meetings_json(views: Views, urls: Urls) -> bytes:
     """The timeline, oldest first; ``start`` keeps the precision the editors gave."""
     lang = views.archive.config.default_language
+    about = _addresses_by(views, urls, lambda release: release.meetings)
     items = [{
         "number": m.number, "title": m.title, "start": m.start.iso(), "precision": m.start.precision,
         "end": m.end.isoformat() if m.end else None, "status": m.status, "city": m.city, "country": m.country,
         "host": m.host, "participants": list(m.participants), "sources": list(m.sources),
         "url": urls.absolute(urls.meeting(m, lang)),
-        "releases": [urls.absolute(urls.release(r)) for r in views.published if m.number in r.meetings],
+        "releases": about.get(m.number, []),
     } for m in views.timeline]
     return _json({"meetings": items})
 
@@ -74,14 +77,26 @@ def mechanisms_json(views: Views, urls: Urls) -> bytes:
 def countries_json(views: Views, urls: Urls) -> bytes:
     """The countries releases are about: ISO code, names in every site language, continent, pages."""
     languages = views.archive.config.languages
+    about = _addresses_by(views, urls, lambda release: release.countries)
     items = [{
         "code": code, "names": {lang: countries.country_name(code, lang) for lang in languages},
         "region": countries.region_of(code),
         "url": {lang: urls.absolute(urls.country(code, lang)) for lang in languages},
         "feed": {lang: urls.absolute(urls.country_feed(code, lang)) for lang in languages},
-        "releases": [urls.absolute(urls.release(r)) for r in views.published if code in r.countries],
+        "releases": about.get(code, []),
     } for code in views.countries]
     return _json({"countries": items})
+
+
+def _addresses_by(views: Views, urls: Urls, keys: Callable[[Release], Sequence[str]]) -> dict[str, list[str]]:
+    """Each key's published releases (their addresses, newest first), in one pass over the archive
+    (asking each meeting or country to scan every release was 1.6 million checks at 10,000)."""
+    about: dict[str, list[str]] = defaultdict(list)
+    for release in views.published:
+        address = urls.absolute(urls.release(release))
+        for key in dict.fromkeys(keys(release)):
+            about[key].append(address)
+    return about
 
 
 def search_filters(views: Views, urls: Urls, lang: str) -> bytes:

@@ -60,9 +60,10 @@ def bare_url(url: str) -> str:
 
 class Renderer:
     def __init__(self, site: Site, templates: Path, loader: Optional[jinja2.BaseLoader] = None,
-                 notes: Optional[Notes] = None):
+                 notes: Optional[Notes] = None, compiled: Optional[Path] = None):
         """``loader`` replaces the plain loader of ``templates`` (the engine's notes which templates a page used);
-        ``notes`` is told about reused fragments (the engine's tracker)."""
+        ``notes`` is told about reused fragments (the engine's tracker); ``compiled``: a folder where Jinja
+        keeps templates compiled (keyed by their source, in the build cache)."""
         self.site = site
         self.templates = templates
         self.notes: Notes = notes or Unnoted()
@@ -75,10 +76,22 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             extensions=["jinja2.ext.i18n"],
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         )
         self._install_gettext()
         self.env.globals.update(self._globals())
         self.env.filters.update(self._filters())
+        self._compile_pages()
+
+    def _compile_pages(self) -> None:
+        """Compile the page templates now, in this process: the rendering workers forked later inherit
+        them instead of each compiling its own. One that does not compile is left to the page that
+        uses it, which reports the error with its line and the page."""
+        for name in self.env.list_templates(filter_func=lambda name: "/" not in name and name.endswith(".html")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                pass
 
     def _install_gettext(self) -> None:
         """``_()``, ``gettext()`` and ``ngettext()`` in templates, in the language of the page being rendered.

@@ -25,9 +25,9 @@ import os
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import time
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from ..errors import ToolError
 from ..workers import die_with_parent
@@ -40,6 +40,7 @@ __all__ = ["SUBDIR", "SCRATCH", "SHARDS", "LANGUAGES", "SHARD_PAGES", "Shard", "
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 RUNTIME = ("pagefind.js", "pagefind-worker.js")  # loaded from a language's first bundle only
+TIMEOUT = 1800  # seconds for one run: a shard is at most a few hundred pages, so only a hung Pagefind
 ENTRY = "pagefind-entry.json"
 
 _BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?\sdata-pagefind-body(?=[\s>=/])")
@@ -119,30 +120,75 @@ def index_shards(stage: Path, shards: Sequence[Shard], jobs: int) -> list[str]:
                 os.replace(source, target)
             except FileNotFoundError:
                 raise SearchIndexError(f"the search input of {file} is missing from {SCRATCH}/") from None
-    workers = max(1, min(jobs, len(shards)))
-    threads = _threads_per_run(workers)
-    biggest_first = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # the last run to end is a small one
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        made = list(pool.map(lambda s: _index_one(sorted_inputs / s.folder, stage, s, threads), biggest_first))
-    return sorted(file for files in made for file in files)
+    runs = max(1, min(jobs, len(shards)))
+    threads = _threads_per_run(runs)
+    waiting = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # biggest first: the last run to end is small
+    running: list[_Run] = []
+    made: list[str] = []
+    try:  # one thread starts and reaps every run: forking from several threads could deadlock a child
+        while waiting or running:
+            while waiting and len(running) < runs:
+                running.append(_start(stage, waiting.pop(0), threads))
+            ended = [run for run in running if run.process.poll() is not None]
+            for run in ended:
+                running.remove(run)
+                made += _finish(stage, run)
+            if not ended:
+                if any(time.monotonic() - run.started > TIMEOUT for run in running):
+                    raise SearchIndexError(f"Pagefind ran for more than {TIMEOUT // 60} minutes on one shard")
+                time.sleep(0.005)
+    finally:
+        for run in running:  # after a failure: no run outlives the build
+            run.process.kill()
+            run.process.wait()
+            run.log.close()
+    return sorted(made)
+
+
+class _Run(NamedTuple):
+    shard: Shard
+    process: subprocess.Popen[bytes]
+    log: BinaryIO  # what it prints (only on failure: --silent), for the error message
+    started: float
 
 
 def _threads_per_run(runs: int) -> int:
-    """Pagefind's own threads per run: the CPUs shared out between the runs at a time (at least one);
-    without a limit each run starts a thread per CPU and ``jobs`` runs fight over them."""
+    """Pagefind's own threads per run: the CPUs shared out between the runs at a time (at least one)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, cpus // runs)
 
 
-def _index_one(inputs: Path, stage: Path, shard: Shard, threads: int) -> list[str]:
+def _start(stage: Path, shard: Shard, threads: int) -> _Run:
     target = stage / shard.folder
     if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
         raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
-    _run_pagefind(inputs, target, threads)
+    inputs = stage / SHARDS / shard.folder
+    command = _pagefind() + ["--site", str(inputs), "--output-path", str(target), "--silent"]
+    log = open(inputs.with_name(inputs.name + ".log"), "w+b")
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, RAYON_NUM_THREADS=str(threads)),
+                                   preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
+    except OSError as exc:
+        log.close()
+        raise SearchIndexError(f"could not run Pagefind: {exc}") from None
+    return _Run(shard, process, log, time.monotonic())
+
+
+def _finish(stage: Path, run: _Run) -> list[str]:
+    """A run that ended: its bundle checked and trimmed; the files it holds, relative to ``stage``."""
+    target = stage / run.shard.folder
+    with run.log:
+        run.log.seek(0)
+        printed = run.log.read().decode("utf-8", "replace")
+    if run.process.returncode != 0 or not (target / ENTRY).is_file():  # exit 0 with no index: a full disk
+        detail = printed.strip().splitlines()
+        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
+                               + " (is the pagefind[bin] package installed? run make site)")
     for name in UNUSED:
         (target / name).unlink(missing_ok=True)
     entry = _normalise_entry(target / ENTRY)
-    _keep_runtime(target, entry, shard.first)
+    _keep_runtime(target, entry, run.shard.first)
     return sorted(p.relative_to(stage).as_posix() for p in target.rglob("*") if p.is_file())
 
 
@@ -164,20 +210,6 @@ def _pagefind() -> list[str]:
         return [str(pagefind_bin.get_executable())]
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"Pagefind is not installed ({exc}); run make site to install the pagefind[bin] package") from None
-
-
-def _run_pagefind(site: Path, target: Path, threads: int) -> None:
-    command = _pagefind() + ["--site", str(site), "--output-path", str(target), "--silent"]
-    environment = dict(os.environ, RAYON_NUM_THREADS=str(threads))
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=environment,
-                              preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    if done.returncode != 0 or not (target / ENTRY).is_file():  # exit 0 with no index: a full disk
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
-                               + " (is the pagefind[bin] package installed? run make site)")
 
 
 def _normalise_entry(entry: Path) -> dict[str, object]:

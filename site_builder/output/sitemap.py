@@ -3,7 +3,6 @@ robots.txt (which points to it)."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from ..plan.routes import Kind, Route
@@ -14,23 +13,40 @@ XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def sitemap(routes: Sequence[Route], urls: Urls) -> bytes:
-    """Every indexable page, with its language versions as xhtml:link alternates."""
-    ET.register_namespace("", SITEMAP)
-    ET.register_namespace("xhtml", XHTML)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    """Every indexable page, with its language versions as xhtml:link alternates.
+
+    Written line by line (ElementTree took 0.7 s for the 20,000 entries of a 10,000-release site, and
+    a one-edit build writes the sitemap again); the bytes are those of ElementTree's ``indent`` and
+    ``tostring`` (tests/output/test_sitemap.py builds both from the same routes and compares them).
+    """
+    lines: list[str] = []
+    alternates = False
     for route in routes:
         if route.kind is not Kind.PAGE or not route.indexable:
             continue
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.absolute(route.path)
+        lines.append("  <url>")
+        lines.append(f"    <loc>{_text(urls.absolute(route.path))}</loc>")
         release = route.context.get("release")
         if release is not None:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = release.date.isoformat()
+            lines.append(f"    <lastmod>{release.date.isoformat()}</lastmod>")
         if len(route.alternates) > 1:
-            for lang, path in route.alternates:
-                ET.SubElement(url, f"{{{XHTML}}}link", {"rel": "alternate", "hreflang": lang, "href": urls.absolute(path)})
-    ET.indent(root)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+            alternates = True
+            lines.extend(f'    <xhtml:link rel="alternate" hreflang="{_attribute(lang)}" href="{_attribute(urls.absolute(path))}" />'
+                         for lang, path in route.alternates)
+        lines.append("  </url>")
+    namespaces = f'xmlns="{SITEMAP}"' + (f' xmlns:xhtml="{XHTML}"' if alternates else "")
+    head = "<?xml version='1.0' encoding='utf-8'?>\n"
+    if not lines:
+        return (head + f"<urlset {namespaces} />\n").encode("utf-8")
+    return (head + f"<urlset {namespaces}>\n" + "\n".join(lines) + "\n</urlset>\n").encode("utf-8")
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
 
 
 def robots(urls: Urls) -> bytes:

@@ -95,17 +95,18 @@ class Writer:
         self.stage = self._stage.folder
         self._folders = {os.path.join(self.stage, f) if f else str(self.stage) for f in self._stage.folders}  # there already
 
-    def reserve(self, file: str, source: str = "") -> Path:
-        """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage."""
+    def reserve(self, file: str, source: str = "") -> str:
+        """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage
+        (a string: a warm build reserves tens of thousands of files)."""
         parts = [part for part in file.split("/") if part not in ("", ".")]
         if file.startswith("/") or ".." in parts or not parts:
             raise ToolError(f"refusing to write outside the output folder: {file}")
         if file in self.sources:
             raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
-        return Path(os.path.join(self.stage, *parts))
+        return os.path.join(self.stage, *parts)
 
-    def _target(self, file: str, source: str) -> Path:
+    def _target(self, file: str, source: str) -> str:
         target = self.reserve(file, source)
         folder = os.path.dirname(target)
         if folder not in self._folders:
@@ -116,14 +117,15 @@ class Writer:
     def write(self, file: str, data: bytes, source: str = "") -> None:
         target = self._target(file, source)
         self._stage.vacate(file)
-        target.write_bytes(data)
+        with open(target, "wb") as stream:
+            stream.write(data)
 
     def copy(self, file: str, original: str, source: str = "") -> None:
         target = self._target(file, source)
         self._stage.vacate(file)
         shutil.copyfile(original, target)
 
-    def link(self, file: str, previous: Path, source: str = "", inode: Optional[int] = None) -> None:
+    def link(self, file: str, previous: str | Path, source: str = "", inode: Optional[int] = None) -> None:
         """The unchanged file of the previous build (``inode``: its inode, as just checked), hard-linked
         (copied where links are impossible); kept as it is when the recycled stage already has that very file."""
         if inode is not None and self._stage.keeps(file, inode):

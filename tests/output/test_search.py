@@ -9,6 +9,7 @@ them, and the same bytes for the same site whatever the number of parallel runs.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -130,3 +131,44 @@ def test_the_index_never_replaces_a_folder_already_there(site: Path, tmp_path: P
     with pytest.raises(SearchIndexError, match="already exists in the site") as raised:
         index_site(taken)
     assert raised.value.exit_code == 3
+
+
+def fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> Path:
+    """A stand-in for Pagefind's executable (a shell script), found where the builder looks for it."""
+    import pagefind_bin
+    path = tmp_path / "fake-pagefind"
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: path)
+    return path
+
+
+@pytest.mark.parametrize("script, message", [
+    ('echo "Error: no space left on device" >&2; exit 1\n', "Pagefind failed: Error: no space left on device"),
+    ("exit 0\n", "Pagefind failed"),  # exit 0 and no index: cut short (a full disk)
+])
+def test_a_failing_run_is_a_tool_error_and_leaves_nothing_behind(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 script: str, message: str) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    fake_pagefind(tmp_path, monkeypatch, script)
+    with pytest.raises(SearchIndexError, match=message) as raised:
+        index_site(copy, jobs=2, most=1)
+    assert raised.value.exit_code == 3
+    assert not (copy / ".search-input").exists() and not (copy / ".search-shards").exists()
+
+
+def test_when_one_run_fails_the_others_are_stopped(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """English shards fail at once; the others would run for a minute: they are killed, not waited for."""
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    pids = tmp_path / "pids"
+    fake_pagefind(tmp_path, monkeypatch, f'case "$2" in */en/*) while [ ! -s {pids} ]; do sleep 0.05; done; exit 1;; esac\n'
+                                         f'echo $$ >> {pids}\nexec sleep 60\n')
+    with pytest.raises(SearchIndexError, match="Pagefind failed"):
+        index_site(copy, jobs=3, most=1)  # en/2, en/3 and es/0 at once: es/0 is running when en/2 fails
+    started = [int(line) for line in pids.read_text(encoding="utf-8").split()]
+    assert started
+    for pid in started:
+        with pytest.raises(ProcessLookupError):  # killed and reaped
+            os.kill(pid, 0)
