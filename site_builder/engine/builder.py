@@ -336,8 +336,8 @@ class Engine:
                     writer.link(file, self._previous_file(file), "the search index", inode)
                     outcome.records[file] = record
             else:
-                writer.vacate_folder(shard.folder)
                 todo.append(shard)
+        writer.vacate_folders(shard.folder for shard in todo)
         add_missing_inputs(writer.stage, todo, rendered)
         made = index_shards(writer.stage, todo, self.options.jobs)
         writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site

@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 BUILDING = ".building-"
 
@@ -72,11 +72,13 @@ class Stage:
             del self.inherited[file]
         return same
 
-    def vacate_folder(self, folder: str) -> None:
-        """Every inherited file under ``folder`` unlinked (a tool that writes a whole folder comes next)."""
-        prefix = folder.rstrip("/") + "/"
-        for file in [f for f in self.inherited if f.startswith(prefix)]:
-            self.vacate(file)
+    def vacate_folders(self, folders: Iterable[str]) -> None:
+        """Every inherited file under these folders unlinked (a tool that writes whole folders comes
+        next), in one pass over what the stage inherited however many folders there are."""
+        prefixes = tuple(folder.rstrip("/") + "/" for folder in folders)
+        if prefixes:
+            for file in [f for f in self.inherited if f.startswith(prefixes)]:
+                self.vacate(file)
 
     def prune(self, claimed: set[str]) -> None:
         """Remove what the new site does not have: inherited files not claimed, then emptied folders."""

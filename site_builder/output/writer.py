@@ -15,7 +15,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from ..errors import ToolError, UsageError
 from .stage import BUILDING, Stage, leftovers_of, walk_tree
@@ -142,9 +142,9 @@ class Writer:
         """Before a producer writes ``file`` itself (a rendering worker): an inherited file is unlinked."""
         self._stage.vacate(file)
 
-    def vacate_folder(self, folder: str) -> None:
-        """Before a tool writes a whole folder of the stage (the search indexer)."""
-        self._stage.vacate_folder(folder)
+    def vacate_folders(self, folders: Iterable[str]) -> None:
+        """Before a tool writes whole folders of the stage (the search indexer's shards)."""
+        self._stage.vacate_folders(folders)
 
     def adopt(self, files: list[str], source: str) -> None:
         """Record files a tool (the search indexer) made in the staging folder, for the manifest."""
