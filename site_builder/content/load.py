@@ -15,7 +15,7 @@ from . import schema
 from .discover import SourceFile
 from ..errors import ContentError, Diagnostic, did_you_mean
 from .markdown import MarkdownRenderer, first_paragraph, html_to_text
-from .model import DEFAULT_KIND, Attachment, Contact, Mechanism, Meeting, Page, Release, SiteConfig
+from .model import DEFAULT_KIND, Attachment, Contact, Mechanism, Meeting, Page, Release, SiteConfig, pack
 from .read import Parsed, parse_markdown_file
 from .yaml_lines import LineMap
 
@@ -64,7 +64,7 @@ class Loader:
             **values, "lang": lang, "slug": slug, "attachments": attachments,
             "summary": values.get("summary") or first_paragraph(body_html),
             "contacts": self._contacts(parsed.meta, values),
-        }, source=source.rel, body_html=body_html, body_markdown=parsed.body,
+        }, source=source.rel, packed_html=pack(body_html), packed_markdown=pack(parsed.body),
             body_line=parsed.body_line, lines=parsed.lines), problems
 
     def _meeting(self, source: SourceFile, parsed: Parsed) -> tuple[Optional[Meeting], list[Diagnostic]]:

@@ -15,6 +15,8 @@ The dev server adds a memory layer keyed by path and stamp, so one save re-reads
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -83,7 +85,7 @@ class CachingLoader(Loader):
         document, problems = result
         if not any(p.code in UNCACHEABLE for p in problems):
             self.store.put("documents", _digest(self.context, source, data),
-                           (document, _dependencies(document), tuple(problems), tuple(self.bodies.rendered)))
+                           (document, _dependencies(document), tuple(problems), _pack_bodies(self.bodies.rendered)))
         return result
 
 
@@ -164,7 +166,11 @@ class Documents:
         for source in sources:
             value = self.store.get("documents", _key(source, earlier))
             if _well_formed(value):
-                known.update(value[3])
+                bodies = _unpack_bodies(value[3])
+                if bodies is None:
+                    self.store.damaged("documents: unexpected bodies")
+                    continue
+                known.update(bodies)
         return known
 
     def _recall(self, source: SourceFile, context: bytes) -> tuple[bytes, Optional[LoadResult]]:
@@ -227,9 +233,28 @@ def _unchanged(dependencies: Dependencies) -> bool:
     return True
 
 
+def _pack_bodies(bodies: Sequence[tuple[bytes, Rendered]]) -> bytes:
+    """The bodies a document's load rendered, as one compressed blob inside its cache entry.
+
+    Every warm build reads every entry, and only a build after a settings change reads the bodies:
+    kept opaque, they are not decoded the other times (they were half of each entry's bytes)."""
+    return zlib.compress(pickle.dumps(tuple(bodies), protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack_bodies(blob: bytes) -> Optional[tuple[tuple[bytes, Rendered], ...]]:
+    """What ``_pack_bodies`` packed; None when it is not that (a damaged entry)."""
+    try:
+        bodies = pickle.loads(zlib.decompress(blob))
+    except Exception:  # noqa: BLE001 - any damage is a miss, never an error
+        return None
+    if isinstance(bodies, tuple) and all(isinstance(b, tuple) and len(b) == 2 and isinstance(b[0], bytes)
+                                         and isinstance(b[1], Rendered) for b in bodies):
+        return bodies
+    return None
+
+
 def _well_formed(value: Any) -> bool:
-    """(document, dependencies, problems, ((body key, Rendered), ...)) as ``CachingLoader`` stores it."""
+    """(document, dependencies, problems, packed bodies) as ``CachingLoader`` stores it."""
     return isinstance(value, tuple) and len(value) == 4 and isinstance(value[1], tuple) \
         and isinstance(value[2], tuple) and all(isinstance(p, Diagnostic) for p in value[2]) \
-        and isinstance(value[3], tuple) and all(isinstance(b, tuple) and len(b) == 2 and isinstance(b[0], bytes)
-                                                and isinstance(b[1], Rendered) for b in value[3])
+        and isinstance(value[3], bytes)

@@ -9,7 +9,6 @@ is 22 MB at 10,000 releases (0.9 s of a one-edit build, now 0.05 s).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any, Callable, Optional, Sequence
 
@@ -24,6 +23,11 @@ from . import citation
 
 def _json(data: Any) -> bytes:
     return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
+def _compact_json(data: Any) -> bytes:
+    """``json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))``'s bytes (tested)."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE)
 
 
 def releases_json(views: Views, urls: Urls, translate: Optional[citation.Translate] = None) -> bytes:
@@ -105,4 +109,4 @@ def search_filters(views: Views, urls: Urls, lang: str) -> bytes:
     items = [{"url": urls.href(urls.release(r)), "title": r.title, "date": r.date.isoformat(), "year": r.year,
               "lang": r.lang, "mechanisms": list(r.mechanisms), "topics": list(r.topics), "countries": list(r.countries)}
              for r in views.releases(lang)]
-    return (json.dumps({"releases": items}, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return _compact_json({"releases": items})

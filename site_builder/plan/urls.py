@@ -8,11 +8,20 @@ under a sub-path works everywhere by construction.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
 
 from ..content.model import Attachment, Meeting, Page, Release, SiteConfig
 
 STATIC_PREFIX = "static/"
+SAFE = "/#?=&%:"  # kept as they are in a link: the path's own structure, and escapes already made
+_PLAIN = re.compile(r"[A-Za-z0-9_.~/#?=&%:-]*")  # what ``quote`` leaves unchanged with ``safe=SAFE``
+
+
+def quoted(path: str) -> str:
+    """``path`` percent-encoded for a link; most paths (slugs, years, ids) need nothing, and are
+    returned without going through ``quote`` (a site of 10,000 releases writes 100,000 links)."""
+    return path if _PLAIN.fullmatch(path) else quote(path, safe=SAFE)
 
 
 class Urls:
@@ -25,11 +34,11 @@ class Urls:
 
     def href(self, path: str) -> str:
         """The link to a site-relative path, as written in a page of this site."""
-        return self.base_path + quote(path.lstrip("/"), safe="/#?=&%:")
+        return self.base_path + quoted(path.lstrip("/"))
 
     def absolute(self, path: str) -> str:
         """The full address of a site-relative path."""
-        return self.base_url + quote(path.lstrip("/"), safe="/#?=&%:")
+        return self.base_url + quoted(path.lstrip("/"))
 
     @staticmethod
     def file_for(path: str) -> str:

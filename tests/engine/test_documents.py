@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 from unittest import mock
 
 import markdown as md_lib
@@ -12,14 +13,14 @@ from site_builder.content.archive import documents_of, load_archive, read_settin
 from site_builder.content.discover import discover
 from site_builder.content.model import Archive
 from site_builder.engine.documents import Documents
-from site_builder.engine.store import Store
+from site_builder.engine.store import HEADER, Store
 from site_builder.options import Options
 from tests.helpers import copy_fixture
 
 
-def load(options: Options) -> tuple[Archive, int, int]:
+def load(options: Options, warn: Callable[[str], None] = print) -> tuple[Archive, int, int]:
     """The archive through a fresh ``Documents`` (as each ``build`` has), files parsed, bodies converted."""
-    store = Store.open(options.cache_dir, print) if options.cache_dir else None
+    store = Store.open(options.cache_dir, warn) if options.cache_dir else None
     documents = Documents(options, store)
     sources, found = discover(options.content)
     with mock.patch.object(md_lib.Markdown, "convert", autospec=True, side_effect=md_lib.Markdown.convert) as convert:
@@ -67,3 +68,24 @@ def test_after_a_settings_edit_an_edited_body_is_converted_again(tmp_path: Path)
     assert converted == 1
     assert archive == load_archive(options)
     assert "One more <em>paragraph</em>." in next(r for r in archive.releases if r.source.endswith(release.name)).body_html
+
+
+def test_damaged_bodies_in_an_entry_are_converted_again_with_one_warning(tmp_path: Path) -> None:
+    """The bodies are an opaque blob inside each entry (read only after a settings edit): one that
+    does not unpack is a miss, never an error nor a wrong body."""
+    content = copy_fixture(tmp_path)
+    options = Options(content=content, jobs=1, cache_dir=tmp_path / "cache")
+    load(options)
+    store = Store.open(tmp_path / "cache", print)
+    assert store is not None
+    for path in (tmp_path / "cache" / "documents").rglob("*"):
+        if path.is_file():
+            key = HEADER.unpack_from(path.read_bytes())[1]
+            value = store.get("documents", key)
+            store.put("documents", key, value[:3] + (b"not a blob",))
+    edit(content / "site.yaml", r"^title: .*$", 'title: "Another name"')
+    warnings: list[str] = []
+    archive, parsed, converted = load(options, warnings.append)
+    assert parsed == converted == len(documents_of(discover(content)[0]))
+    assert archive == load_archive(options)
+    assert len(warnings) == 1 and "cache" in warnings[0]

@@ -60,3 +60,5 @@ def test_the_json_writer_writes_what_the_standard_library_writes() -> None:
     tricky = {"a": "\t\n\r\u2028\u2029</script>&'\"\\\x7f\u00e9\U0001F600\u0085\ufeff", "b": [1, -5, 2**62, True, None, []],
               "c": {}, "é": {"z": 1, "a": [{}]}, "Z": "zéro", "": ""}
     assert api._json(tricky) == (json.dumps(tricky, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    compact = json.dumps(tricky, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert api._compact_json(tricky) == (compact + "\n").encode("utf-8")
