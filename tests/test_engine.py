@@ -290,6 +290,18 @@ def test_an_output_file_changed_by_hand_is_made_again(project: Path) -> None:
     assert_same_as_clean()
 
 
+def test_an_output_file_touched_but_unchanged_costs_one_build_not_every_build(project: Path) -> None:
+    """Its bytes are checked once (same digest: linked) and its new stamp recorded, so the next
+    build with nothing changed trusts the stamp again and writes nothing."""
+    assert warm()[0] == 0
+    page = project / "warm" / "index.html"
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns - 10**9))
+    assert warm()[0] == 0
+    folder = os.stat(project / "warm").st_ino
+    assert warm()[0] == 0 and os.stat(project / "warm").st_ino == folder
+    assert_same_as_clean()
+
+
 def test_no_cache_writes_no_cache_and_cache_dir_chooses_the_folder(project: Path) -> None:
     assert run("build", "--output", "a", "--no-cache")[0] == 0
     assert not (project / ".cache").exists()

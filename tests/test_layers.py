@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "stage", "writer", "render"]),
-    ("engine", ["changes", "store", "digest", "inputs", "tracking", "fingerprint", "documents", "session", "builder"]),
+    ("engine", ["changes", "store", "digest", "inputs", "snapshot", "tracking", "fingerprint", "documents", "records", "search_shards", "builder", "session"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "watch", "server"]),
     ("scaffold", []),

@@ -21,7 +21,7 @@ class SourceFile:
     kind: str  # release | meeting | mechanism | page | static | settings | other
     rel: str  # path relative to content/, with forward slashes: what editors see in messages
     path: Path
-    stamp: tuple[int, int]  # (mtime_ns, size): what the dev server compares
+    stamp: tuple[int, int, int, int]  # (mtime_ns, size, ctime_ns, inode): same stamp, same file (see engine/snapshot.py)
 
 
 def is_ignored(name: str) -> bool:
@@ -93,6 +93,11 @@ def _unreadable_folder(content: Path, problems: list[Diagnostic]) -> Callable[[O
     return report
 
 
+def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's stamp: its mtime, size, ctime and inode (a rewrite that keeps the mtime changes the ctime)."""
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
+
+
 def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diagnostic]) -> None:
     """Add a regular, readable file; report anything else."""
     try:
@@ -110,7 +115,7 @@ def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diag
         problems.append(Diagnostic(rel, 0, "cannot read this file (permission denied)",
                                    "give yourself the right to read it, or move it out of content/", code="unreadable"))
         return
-    found.append(SourceFile(classify(rel), rel, path, (stat.st_mtime_ns, stat.st_size)))
+    found.append(SourceFile(classify(rel), rel, path, stamp_of(stat)))
 
 
 def _walk_linked(link: Path, content: Path, root: Path, problems: list[Diagnostic]) -> list[SourceFile]:

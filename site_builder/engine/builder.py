@@ -15,13 +15,11 @@ only the others are indexed again (see output/shards.py).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, cast
+from typing import Any, Optional, cast
 
 import jinja2
 
@@ -31,54 +29,23 @@ from ..content.model import Archive
 from ..errors import Diagnostic
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
-from ..output.search import SCRATCH, SHARDS, SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
-from ..output.shards import LANGUAGES, plan_shards, shard_digest
+from ..output.search import SCRATCH, SHARDS
 from ..output.writer import Writer, read_manifest
 from ..plan.routes import Kind, Route
 from ..plan.site import Site
 from ..plan.views import Views
 from .digest import Digester
 from .documents import Documents
-from .inputs import Inputs, read_inputs
 from .fingerprint import Answers, RecordingLoader, Resolver, fingerprint
+from .inputs import Inputs, read_inputs
+from .records import Outcome, Record, differs, file_digest, same_file, stamp, stamps
+from .search_shards import previous_file, search_index
 from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
 UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
 RACY = 2_000_000_000  # ns: a file modified this close to when its stamp was read is copied again
-
-
-class Record(NamedTuple):
-    """What the cache knows of one file of the previous output."""
-
-    route: bytes  # digest of the route that made it (b"" for the search index's files)
-    templates: tuple[tuple[str, bytes], ...]  # each template its render used, with its digest
-    questions: Optional[tuple[int, ...]]  # into the index's question table; None: render it every time
-    answers: bytes  # digest of the answers to those questions, in order
-    size: int
-    mtime_ns: int
-    inode: int
-    digest: bytes  # of its bytes (b"" for copies)
-    searchable: bool = False
-    source: tuple[int, int, int] = (-1, -1, -1)  # a copy: its source file's (mtime_ns, size, inode)
-    seen_ns: int = 0  # a copy: when that stamp was read
-    language: str = ""  # a searchable page: the language its search index is filed under
-    search_digest: bytes = b""  # a searchable page: the digest of what the search index reads of it
-
-
-@dataclass
-class Outcome:
-    """What writing the site did: for the next build (records) and for the caller (changes)."""
-
-    records: dict[str, Record] = field(default_factory=dict)
-    questions: list[Any] = field(default_factory=list)
-    rendered: int = 0
-    linked: int = 0
-    search: dict[str, bytes] = field(default_factory=dict)  # each search shard's digest, by bundle folder
-    changed: tuple[str, ...] = ()  # output files new or different from the previous build
-    removed: tuple[str, ...] = ()  # output files of the previous build that are gone
-    indexed: tuple[str, ...] = ()  # the search shards indexed again (bundle folders); the others were linked
 
 
 class Engine:
@@ -108,7 +75,7 @@ class Engine:
                 or not self._inputs.trusted_against(recorded[0]):
             return None
         files = read_manifest(self.options.output)
-        if files is None or digest_bytes(*_stamps(self.options.output, sorted(files))) != recorded[1]:
+        if files is None or digest_bytes(*stamps(self.options.output, sorted(files))) != recorded[1]:
             return None
         return len(files)
 
@@ -137,11 +104,11 @@ class Engine:
                 self._copy(route, record, writer, outcome)
                 continue
             digest = digests[file] = self.digester.of(route) if answers is not None else b""
-            inode = self._unchanged(file, record, digest, answers, table) \
+            present = self._unchanged(file, record, digest, answers, table) \
                 if answers is not None and record is not None else None
-            if inode is not None and record is not None:
-                writer.link(file, self._previous_file(file), route.source, inode)
-                outcome.records[file], outcome.linked = record, outcome.linked + 1
+            if present is not None:
+                writer.link(file, self._previous_file(file), route.source, present.inode)
+                outcome.records[file], outcome.linked = present, outcome.linked + 1
             else:
                 writer.reserve(file, route.source)
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
@@ -152,11 +119,11 @@ class Engine:
             written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs, scratch)
             self._note_rendered(written, digests, outcome)
             if self.options.search:
-                self._search(writer, index, previous, outcome, {item.file for item in written})
+                search_index(writer, self.options, self.store is not None, index, previous, outcome, {item.file for item in written})
         finally:
             shutil.rmtree(writer.stage / SCRATCH, ignore_errors=True)
             shutil.rmtree(writer.stage / SHARDS, ignore_errors=True)
-        outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if _differs(previous.get(f), r)))
+        outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if differs(previous.get(f), r)))
         outcome.removed = tuple(sorted(set(previous) - set(outcome.records)))
         self._plan = plan
         return outcome
@@ -172,14 +139,13 @@ class Engine:
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search})
-        if self._inputs is not None:
-            stamps = _stamps(self.options.output, sorted(outcome.records))
+        if self._inputs is not None:  # each record has its file's stamp (see _same_file): no stat needed
+            stamps = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
             self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
                                                           digest_bytes(*stamps), len(stamps)))
 
     def _previous_file(self, file: str) -> str:
-        """Where ``file`` is in the previous output (a string: tens of thousands per build)."""
-        return os.path.join(self._output, file)
+        return previous_file(self.options, file)
 
     def spare(self) -> Optional[Path]:
         """Where the site this build replaces is kept, to be recycled by the next build (see output/stage.py)."""
@@ -211,20 +177,20 @@ class Engine:
         tracker.reset(site.views, site.routes)
         return Answers(tracker, Resolver(site.views.archive), self.digester)
 
-    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[int]:
-        """The inode of the previous output's ``file`` when it is still what this build would render."""
+    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[Record]:
+        """The previous output's ``file`` as it is on disk (see ``_same_file``) when it is still what this build would render."""
         if record.route != route or record.questions is None:
             return None
         if any(self._template(name) != digest for name, digest in record.templates):
             return None
-        inode = _same_file(self._previous_file(file), record)
-        if inode is None:
+        present = same_file(self._previous_file(file), record)
+        if present is None:
             return None
         try:
             now = b"".join(answers.numbered(q, table) for q in record.questions)
         except IndexError:
             return None
-        return inode if digest_bytes(now) == record.answers else None
+        return present if digest_bytes(now) == record.answers else None
 
     def _template(self, name: str) -> bytes:
         known = self._templates.get(name)
@@ -300,95 +266,14 @@ class Engine:
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat is not None else (-1, -1, -1)
         previous = self.options.output / file
         # like git's index: a stamp read less than RACY after the file's mtime may hide a later write
-        inode = _same_file(previous, record) if self.store is not None and record is not None and stat is not None \
+        present = same_file(previous, record) if self.store is not None and record is not None and stat is not None \
             and record.source == stamp and record.source[0] < record.seen_ns - RACY else None
-        if record is not None and inode is not None:
-            writer.link(file, previous, route.source, inode)
-            outcome.records[file], outcome.linked = record, outcome.linked + 1
+        if present is not None:
+            writer.link(file, previous, route.source, present.inode)
+            outcome.records[file], outcome.linked = present, outcome.linked + 1
             return
         writer.copy(file, route.file, route.source)
         done = (writer.stage / file).stat()
         outcome.records[file] = Record(b"", (), None, b"", done.st_size, done.st_mtime_ns, done.st_ino,
                                        file_digest(writer.stage / file), False, stamp, seen)
 
-    # --- the search index ------------------------------------------------------------------------
-
-    def _search(self, writer: Writer, index: Optional[dict[str, Any]], previous: dict[str, Record],
-                outcome: Outcome, rendered: set[str]) -> None:
-        """Each shard's pages the same files with the same bytes -> the same bundle: link it; index the others."""
-        pages = {f: r for f, r in outcome.records.items() if r.searchable}
-        shards = plan_shards({f: r.language for f, r in pages.items()}, self.options.search_shard_pages)
-        digests = {f: r.search_digest for f, r in pages.items()}
-        outcome.search = {shard.folder: shard_digest(shard, digests) for shard in shards}
-        known = index.get("search") if index is not None else None
-        before: dict[str, bytes] = known if isinstance(known, dict) else {}
-        bundles: dict[str, list[tuple[str, Record]]] = {}
-        for file, record in previous.items():
-            if file.startswith(SUBDIR + "/") and file.count("/") >= 3:
-                bundles.setdefault("/".join(file.split("/")[:3]), []).append((file, record))  # pagefind/<lang>/<n>
-        todo: list[Shard] = []
-        for shard in shards:
-            old = bundles.get(shard.folder, [])
-            same = self.store is not None and before.get(shard.folder) == outcome.search[shard.folder]
-            inodes = [_same_file(self._previous_file(f), r) for f, r in old] if same else [None]
-            if same and old and None not in inodes:
-                for (file, record), inode in zip(old, inodes):
-                    writer.link(file, self._previous_file(file), "the search index", inode)
-                    outcome.records[file] = record
-            else:
-                todo.append(shard)
-        writer.vacate_folders(shard.folder for shard in todo)
-        add_missing_inputs(writer.stage, todo, rendered)
-        made = index_shards(writer.stage, todo, self.options.jobs)
-        writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
-        made.append(write_languages(writer.stage, shards))
-        writer.adopt(made, "the search index")
-        outcome.indexed = tuple(shard.folder for shard in todo)
-        for file in made:
-            stat = (writer.stage / file).stat()
-            outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino,
-                                           file_digest(writer.stage / file))
-
-
-def _differs(old: Optional[Record], new: Record) -> bool:
-    """A new file, or new bytes."""
-    return old is None or old.digest != new.digest
-
-
-def _same_file(path: str | Path, record: Record) -> Optional[int]:
-    """The file's inode when the file in the previous output is the one the cache describes.
-
-    Same size, mtime and inode: it is. Otherwise (an output folder restored by CI, copied, touched)
-    its bytes are read and compared with the recorded digest, when there is one.
-    """
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (record.size, record.mtime_ns, record.inode):
-        return stat.st_ino
-    if not record.digest or stat.st_size != record.size:
-        return None
-    try:
-        return stat.st_ino if file_digest(path) == record.digest else None
-    except OSError:
-        return None
-
-
-def _stamps(folder: Path, files: list[str]) -> list[bytes]:
-    """Each file's name, size, mtime and inode (a missing file: its name alone)."""
-    stamps = []
-    for file in files:
-        try:
-            stat = os.stat(os.path.join(folder, file))
-        except OSError:
-            stamps.append(file.encode())
-            continue
-        stamps.append(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}".encode())
-    return stamps
-
-
-def file_digest(path: str | Path) -> bytes:
-    """The same digest as ``Written.digest``: BLAKE2b-128 of the bytes."""
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()

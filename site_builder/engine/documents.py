@@ -16,6 +16,7 @@ The dev server adds a memory layer keyed by path and stamp, so one save re-reads
 from __future__ import annotations
 
 import pickle
+import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +31,9 @@ from ..content.model import Archive, Release, SiteConfig
 from ..errors import Diagnostic
 from ..options import Options
 from .digest import Digester
+from .snapshot import Dependencies, Snapshot
 from .store import Store, digest_bytes
 
-Dependencies = tuple[tuple[str, int], ...]  # (attachment path, its size, or -1 when absent)
 UNCACHEABLE = {"missing-attachment"}  # its hint is drawn from the whole content tree
 
 
@@ -91,7 +92,7 @@ class CachingLoader(Loader):
 
 @dataclass(frozen=True)
 class _Remembered:
-    stamp: tuple[int, int]
+    stamp: tuple[int, int, int, int]
     context: bytes
     key: bytes
     result: LoadResult
@@ -116,10 +117,21 @@ class Documents:
                                Digester().of(settings.config), str(self.options.content).encode())
         results: dict[str, tuple[bytes, LoadResult]] = {}
         misses: list[tuple[SourceFile, bytes]] = []
+        read_ns = time.time_ns()  # before any file's bytes are read (see snapshot.py)
+        # the dev server keeps its documents in memory: the snapshot serves its first load only
+        snapshot = Snapshot.read(self.store, self.options.content, context) \
+            if self.store is not None and not self.memory else None
         for source in documents:
+            kept = snapshot.recall(source) if snapshot is not None else None
+            if kept is not None and _unchanged(kept.dependencies):
+                results[source.rel] = kept.key, kept.result
+                self._remember(source, context, kept.key, kept.result)
+                continue
             key, hit = self._recall(source, context)
             if hit is not None:
                 results[source.rel] = key, hit
+                if snapshot is not None:
+                    snapshot.keep(source, read_ns, key, hit, _dependencies(hit[0]))
             else:
                 misses.append((source, key))
         loader = self._loader(settings, context)
@@ -129,7 +141,13 @@ class Documents:
         for (source, key), result in zip(misses, loaded):
             results[source.rel] = (key, result)
             self._remember(source, context, key, result)
+            if snapshot is not None and _cacheable(result):
+                snapshot.keep(source, read_ns, key, result, _dependencies(result[0]))
+            elif snapshot is not None:
+                snapshot.drop(source)
         self.parsed = len(misses)
+        if snapshot is not None and 2 * len(misses) <= len(documents):  # a cold load: the entries were just written
+            snapshot.write({s.rel for s in documents})
         if self.memory is not None:
             for stale in set(self.memory) - {s.rel for s in documents}:
                 del self.memory[stale]
@@ -198,9 +216,13 @@ class Documents:
 
     def _remember(self, source: SourceFile, context: bytes, key: bytes, result: LoadResult) -> None:
         """In memory for the dev server (the loader stored it in the cache already)."""
-        document, problems = result
-        if self.memory is not None and not any(p.code in UNCACHEABLE for p in problems):
-            self.memory[source.rel] = _Remembered(source.stamp, context, key, result, _dependencies(document))
+        if self.memory is not None and _cacheable(result):
+            self.memory[source.rel] = _Remembered(source.stamp, context, key, result, _dependencies(result[0]))
+
+
+def _cacheable(result: LoadResult) -> bool:
+    """Not when a problem's text depends on other files (the hint of a missing attachment)."""
+    return not any(p.code in UNCACHEABLE for p in result[1])
 
 
 def _key(source: SourceFile, context: bytes) -> bytes:

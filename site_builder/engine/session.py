@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from .changes import SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
-from ..content.discover import SourceFile, classify, discover
+from ..content.discover import SourceFile, classify, discover, stamp_of
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Archive, SiteConfig
 from ..content.read import read_published_file
@@ -151,7 +151,7 @@ class Session:
                     del self.sources[rel]
                 continue
             if path.is_file():
-                self.sources[change.rel] = SourceFile(classify(change.rel), change.rel, path, (stat.st_mtime_ns, stat.st_size))
+                self.sources[change.rel] = SourceFile(classify(change.rel), change.rel, path, stamp_of(stat))
             else:
                 self.sources.pop(change.rel, None)
 

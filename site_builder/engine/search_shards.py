@@ -1,0 +1,63 @@
+"""The search index of a warm build: each shard linked from the previous output or indexed again.
+
+A shard (see output/shards.py) whose pages are the same files with the same search input as when
+it was indexed, and whose own files are intact, is linked; Pagefind runs only for the others.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+from ..options import Options
+from ..output.search import SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
+from ..output.shards import LANGUAGES, plan_shards, shard_digest
+from ..output.writer import Writer
+from .records import Outcome, Record, file_digest, same_file
+
+
+def previous_file(options: Options, file: str) -> str:
+    """Where ``file`` is in the previous output (a string: tens of thousands per build)."""
+    return os.path.join(options.output, file)
+
+
+def search_index(writer: Writer, options: Options, cached: bool, index: Optional[dict[str, Any]],
+                 previous: dict[str, Record], outcome: Outcome, rendered: set[str]) -> None:
+    """Each shard's pages the same files with the same bytes -> the same bundle: link it; index the others.
+
+    ``previous`` are the records of the output this build replaces (``cached``: they can be trusted),
+    ``index`` the cache's index of it (with each shard's digest), ``rendered`` the pages this build
+    rendered (their search inputs are in the stage's scratch folder; the linked pages' are read back)."""
+    pages = {f: r for f, r in outcome.records.items() if r.searchable}
+    shards = plan_shards({f: r.language for f, r in pages.items()}, options.search_shard_pages)
+    digests = {f: r.search_digest for f, r in pages.items()}
+    outcome.search = {shard.folder: shard_digest(shard, digests) for shard in shards}
+    known = index.get("search") if index is not None else None
+    before: dict[str, bytes] = known if isinstance(known, dict) else {}
+    bundles: dict[str, list[tuple[str, Record]]] = {}
+    for file, record in previous.items():
+        if file.startswith(SUBDIR + "/") and file.count("/") >= 3:
+            bundles.setdefault("/".join(file.split("/")[:3]), []).append((file, record))  # pagefind/<lang>/<n>
+    todo: list[Shard] = []
+    for shard in shards:
+        old = bundles.get(shard.folder, [])
+        same = cached and before.get(shard.folder) == outcome.search[shard.folder]
+        present = [same_file(previous_file(options, f), r) for f, r in old] if same else [None]
+        if same and old and None not in present:
+            for (file, _), kept in zip(old, present):
+                assert kept is not None
+                writer.link(file, previous_file(options, file), "the search index", kept.inode)
+                outcome.records[file] = kept
+        else:
+            todo.append(shard)
+    writer.vacate_folders(shard.folder for shard in todo)
+    add_missing_inputs(writer.stage, todo, rendered)
+    made = index_shards(writer.stage, todo, options.jobs)
+    writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
+    made.append(write_languages(writer.stage, shards))
+    writer.adopt(made, "the search index")
+    outcome.indexed = tuple(shard.folder for shard in todo)
+    for file in made:
+        stat = (writer.stage / file).stat()
+        outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino,
+                                       file_digest(writer.stage / file))
