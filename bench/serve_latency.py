@@ -49,8 +49,10 @@ RUNS = 5
 
 def options_for(work: Path) -> Options:
     # the search index is remade on another thread a few seconds after the saves stop: not measured here
+    # and the build cache in the project's .cache/, as ``serve`` has it by default (PDF texts, documents)
     return Options(content=work / "content", templates=work / "templates", drafts=True,
-                   base_url="http://127.0.0.1:8000/", jobs=os.cpu_count() or 1, search=False)
+                   base_url="http://127.0.0.1:8000/", jobs=os.cpu_count() or 1, search=False,
+                   cache_dir=work / ".cache")
 
 
 def ms(seconds: list[float]) -> str:
