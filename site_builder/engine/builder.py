@@ -37,15 +37,14 @@ from ..plan.views import Views
 from .digest import Digester
 from .documents import Documents
 from .fingerprint import Answers, RecordingLoader, Resolver, fingerprint
-from .inputs import Inputs, read_inputs
-from .records import Outcome, Record, differs, file_digest, same_file, stamp, stamps
+from .inputs import RACY, Inputs, read_inputs
+from .records import Outcome, Record, differs, made_record, same_file, stamp, stamps
 from .search_shards import previous_file, search_index
 from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
 UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
-RACY = 2_000_000_000  # ns: a file modified this close to when its stamp was read is copied again
 
 
 class Engine:
@@ -58,7 +57,6 @@ class Engine:
         self.digester = Digester()
         self._templates: dict[str, bytes] = {}
         self._plan = b""
-        self._output = str(options.output)
         self._inputs: Optional[Inputs] = None
         self._discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None
 
@@ -139,10 +137,10 @@ class Engine:
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search})
-        if self._inputs is not None:  # each record has its file's stamp (see _same_file): no stat needed
-            stamps = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
+        if self._inputs is not None:  # each record has its file's stamp (see same_file): no stat needed
+            output = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
             self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
-                                                          digest_bytes(*stamps), len(stamps)))
+                                                          digest_bytes(*output), len(output)))
 
     def _previous_file(self, file: str) -> str:
         return previous_file(self.options, file)
@@ -178,7 +176,7 @@ class Engine:
         return Answers(tracker, Resolver(site.views.archive), self.digester)
 
     def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[Record]:
-        """The previous output's ``file`` as it is on disk (see ``_same_file``) when it is still what this build would render."""
+        """The previous output's ``file`` as it is on disk (see ``same_file``) when it is still what this build would render."""
         if record.route != route or record.questions is None:
             return None
         if any(self._template(name) != digest for name, digest in record.templates):
@@ -263,17 +261,15 @@ class Engine:
         except OSError:
             stat = None
         seen = time.time_ns()
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat is not None else (-1, -1, -1)
+        source = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat is not None else (-1, -1, -1)
         previous = self.options.output / file
         # like git's index: a stamp read less than RACY after the file's mtime may hide a later write
         present = same_file(previous, record) if self.store is not None and record is not None and stat is not None \
-            and record.source == stamp and record.source[0] < record.seen_ns - RACY else None
+            and record.source == source and record.source[0] < record.seen_ns - RACY else None
         if present is not None:
             writer.link(file, previous, route.source, present.inode)
             outcome.records[file], outcome.linked = present, outcome.linked + 1
             return
         writer.copy(file, route.file, route.source)
-        done = (writer.stage / file).stat()
-        outcome.records[file] = Record(b"", (), None, b"", done.st_size, done.st_mtime_ns, done.st_ino,
-                                       file_digest(writer.stage / file), False, stamp, seen)
+        outcome.records[file] = made_record(writer.stage / file)._replace(source=source, seen_ns=seen)
 

@@ -47,13 +47,8 @@ class Digester:
             hasher.update(b"s" + len(data).to_bytes(8, "big") + data)
         elif kind is tuple or kind is list:
             hasher.update(b"l" + len(value).to_bytes(8, "big"))
-            memo = self._memo
-            for item in value:  # a list of documents seen before (a page of a list): no call per item
-                known = memo.get(id(item))
-                if known is not None and known[0] is item:
-                    hasher.update(b"o" + known[1])
-                else:
-                    self._feed(hasher, item)
+            for item in value:
+                self._feed(hasher, item)
         elif kind is int:
             hasher.update(b"i" + str(value).encode() + b";")
         elif value is None or kind is bool:

@@ -45,6 +45,13 @@ class Outcome:
     removed: tuple[str, ...] = ()  # output files of the previous build that are gone
     indexed: tuple[str, ...] = ()  # the search shards indexed again (bundle folders); the others were linked
 
+
+def made_record(path: Path) -> Record:
+    """The record of a file this build made in the stage without rendering it (a copy, the search index)."""
+    stat = path.stat()
+    return Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino, file_digest(path))
+
+
 def differs(old: Optional[Record], new: Record) -> bool:
     """A new file, or new bytes."""
     return old is None or old.digest != new.digest

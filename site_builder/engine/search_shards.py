@@ -13,7 +13,7 @@ from ..options import Options
 from ..output.search import SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
 from ..output.shards import LANGUAGES, plan_shards, shard_digest
 from ..output.writer import Writer
-from .records import Outcome, Record, file_digest, same_file
+from .records import Outcome, Record, made_record, same_file
 
 
 def previous_file(options: Options, file: str) -> str:
@@ -58,6 +58,4 @@ def search_index(writer: Writer, options: Options, cached: bool, index: Optional
     writer.adopt(made, "the search index")
     outcome.indexed = tuple(shard.folder for shard in todo)
     for file in made:
-        stat = (writer.stage / file).stat()
-        outcome.records[file] = Record(b"", (), None, b"", stat.st_size, stat.st_mtime_ns, stat.st_ino,
-                                       file_digest(writer.stage / file))
+        outcome.records[file] = made_record(writer.stage / file)
