@@ -351,10 +351,10 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
               jobs: int, scratch: Optional[Path] = None) -> list[Written]:
     """Render ``routes[i]`` for each index into ``stage`` (search inputs into ``scratch``, if given);
     raise ContentError with every template problem."""
-    if jobs <= 1 or len(indices) < 64:
+    if jobs <= 1 or len(indices) < 8:
         out, problems = _render_routes(render_one, [routes[i] for i in indices], stage, scratch)
     else:
-        size = max(16, min(200, len(indices) // (jobs * 4)))
+        size = max(4, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
         done = in_parallel(jobs, chunks,
