@@ -362,3 +362,24 @@ def test_digests_do_not_depend_on_hash_order_or_identity() -> None:
     assert digester.of(("a", "b")) != digester.of(("ab",))
     with pytest.raises(TypeError):
         digester.of(object())
+
+
+def test_digests_tell_apart_values_that_compare_equal() -> None:
+    """Members of two str enums with the same value, the string itself, True and 1: four digests (the
+    digester keeps the bytes of enum members and dispatches on exact types: neither may merge them)."""
+    import enum
+
+    from site_builder.engine.digest import Digester
+
+    class First(str, enum.Enum):
+        PAGE = "page"
+
+    class Second(str, enum.Enum):
+        PAGE = "page"
+
+    digester = Digester()
+    assert First.PAGE == Second.PAGE == "page"
+    assert len({digester.of(First.PAGE), digester.of(Second.PAGE), digester.of("page")}) == 3
+    assert len({digester.of([First.PAGE]), digester.of([Second.PAGE]), digester.of(["page"])}) == 3
+    assert digester.of(True) != digester.of(1) and digester.of((1,)) != digester.of((True,))
+    assert digester.of(First.PAGE) == Digester().of(First.PAGE)  # kept bytes = computed bytes

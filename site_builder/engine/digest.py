@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
-from typing import Any
+from typing import Any, Callable
 
 
 class Unstable(TypeError):
@@ -25,11 +25,20 @@ class Digester:
     The memo keeps every object it saw alive, so an ``id`` is never reused for another object
     while the digester lives (one plan). ``seed`` gives known digests of objects, e.g. a loaded
     document's cache key, which already stands for everything the document was made from.
+
+    A warm build digests every route of the site (30,000 at 10,000 releases), so values are
+    dispatched on their exact type through a table filled as types are met, instead of a chain of
+    ``isinstance`` checks per value; the bytes fed are the same either way.
     """
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._fields: dict[type, tuple[tuple[str, bytes], ...]] = {}
+        self._enums: dict[int, bytes] = {}
+        self._handlers: dict[type, Callable[[Any, Any], None]] = {
+            str: self._str, tuple: self._sequence, list: self._sequence, int: self._int,
+            bool: self._constant, type(None): self._constant, dict: self._dict,
+        }
 
     def seed(self, value: Any, digest: bytes) -> None:
         self._memo[id(value)] = (value, digest)
@@ -41,71 +50,141 @@ class Digester:
         return hasher.digest()
 
     def _feed(self, hasher: Any, value: Any) -> None:
-        kind = type(value)
-        if kind is str:  # the common cases first, by exact type: tens of thousands of routes per build
-            data = value.encode("utf-8", "surrogatepass")
-            hasher.update(b"s" + len(data).to_bytes(8, "big") + data)
-        elif kind is tuple or kind is list:
-            hasher.update(b"l" + len(value).to_bytes(8, "big"))
-            for item in value:
-                self._feed(hasher, item)
-        elif kind is int:
-            hasher.update(b"i" + str(value).encode() + b";")
-        elif value is None or kind is bool:
-            hasher.update(b"c" + repr(value).encode())
-        else:
-            known = self._memo.get(id(value))  # a document or route seen before: no field walk
-            if known is not None and known[0] is value:
-                hasher.update(b"o" + known[1])
-            else:
-                self._other(hasher, value)
+        handler = self._handlers.get(type(value))
+        if handler is None:
+            handler = self._handler(type(value))
+        handler(hasher, value)
 
-    def _other(self, hasher: Any, value: Any) -> None:
-        update = hasher.update
-        if value is None or value is True or value is False:
-            update(b"c" + repr(value).encode())
-        elif isinstance(value, enum.Enum):
-            update(b"e" + type(value).__qualname__.encode() + b":")
-            self._feed(hasher, value.value)
-        elif isinstance(value, str):
-            self._feed(hasher, str(value))
-        elif isinstance(value, int):
-            update(b"i" + str(value).encode() + b";")
-        elif isinstance(value, float):
-            update(b"f" + value.hex().encode() + b";")
-        elif isinstance(value, bytes):
-            update(b"b" + len(value).to_bytes(8, "big") + value)
-        elif isinstance(value, (tuple, list)):
-            self._feed(hasher, list(value))
-        elif isinstance(value, dict):
-            update(b"d" + len(value).to_bytes(8, "big"))
-            for key, item in value.items():
-                self._feed(hasher, key)
-                self._feed(hasher, item)
-        elif isinstance(value, (set, frozenset)):
-            update(b"S" + len(value).to_bytes(8, "big"))
-            for digest in sorted(self.of(item) for item in value):
-                update(digest)
-        elif isinstance(value, (dt.date, dt.datetime)):
-            update(b"t" + type(value).__name__.encode() + value.isoformat().encode() + b";")
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            update(b"o" + self._object(value))
+    def _handler(self, kind: type) -> Callable[[Any, Any], None]:
+        """How values of exactly this type are fed (subclasses of str, int... as their base)."""
+        handler: Callable[[Any, Any], None]
+        if issubclass(kind, enum.Enum):
+            handler = self._enum
+        elif issubclass(kind, str):
+            handler = self._str_subclass
+        elif issubclass(kind, bool):
+            handler = self._constant
+        elif issubclass(kind, int):
+            handler = self._int
+        elif issubclass(kind, float):
+            handler = self._float
+        elif issubclass(kind, bytes):
+            handler = self._bytes
+        elif issubclass(kind, (tuple, list)):
+            handler = self._sequence_subclass
+        elif issubclass(kind, dict):
+            handler = self._dict
+        elif issubclass(kind, (set, frozenset)):
+            handler = self._set
+        elif issubclass(kind, (dt.date, dt.datetime)):
+            handler = self._date
+        elif dataclasses.is_dataclass(kind):
+            handler = self._dataclass
         else:
-            raise Unstable(f"no stable digest for a {type(value).__qualname__}")
+            raise Unstable(f"no stable digest for a {kind.__qualname__}")
+        self._handlers[kind] = handler
+        return handler
+
+    @staticmethod
+    def _str(hasher: Any, value: str) -> None:
+        data = value.encode("utf-8", "surrogatepass")
+        hasher.update(b"s" + len(data).to_bytes(8, "big") + data)
+
+    def _str_subclass(self, hasher: Any, value: str) -> None:
+        self._str(hasher, str(value))
+
+    def _sequence(self, hasher: Any, value: Any) -> None:
+        update, feed = hasher.update, self._feed
+        update(b"l" + len(value).to_bytes(8, "big"))
+        memo = self._memo
+        for item in value:
+            if type(item) is str:
+                data = item.encode("utf-8", "surrogatepass")
+                update(b"s" + len(data).to_bytes(8, "big") + data)
+                continue
+            known = memo.get(id(item))  # a page's list of releases: each one known already
+            if known is not None and known[0] is item:
+                update(b"o" + known[1])
+            else:
+                feed(hasher, item)
+
+    def _sequence_subclass(self, hasher: Any, value: Any) -> None:
+        self._sequence(hasher, list(value))
+
+    @staticmethod
+    def _int(hasher: Any, value: int) -> None:
+        hasher.update(b"i" + str(int(value)).encode() + b";")
+
+    @staticmethod
+    def _constant(hasher: Any, value: Any) -> None:
+        hasher.update(b"c" + repr(value).encode())
+
+    @staticmethod
+    def _float(hasher: Any, value: float) -> None:
+        hasher.update(b"f" + float(value).hex().encode() + b";")
+
+    @staticmethod
+    def _bytes(hasher: Any, value: bytes) -> None:
+        hasher.update(b"b" + len(value).to_bytes(8, "big") + value)
+
+    def _enum(self, hasher: Any, value: enum.Enum) -> None:
+        known = self._enums.get(id(value))  # members live as long as their class: ids are never reused
+        if known is None:  # a handful of members, met thousands of times: their bytes kept
+            recorder = _Recorder()
+            recorder.update(b"e" + type(value).__qualname__.encode() + b":")
+            self._feed(recorder, value.value)
+            known = self._enums[id(value)] = b"".join(recorder.parts)
+        hasher.update(known)
+
+    def _dict(self, hasher: Any, value: dict[Any, Any]) -> None:
+        hasher.update(b"d" + len(value).to_bytes(8, "big"))
+        feed = self._feed
+        for key, item in value.items():
+            feed(hasher, key)
+            feed(hasher, item)
+
+    def _set(self, hasher: Any, value: Any) -> None:
+        hasher.update(b"S" + len(value).to_bytes(8, "big"))
+        for digest in sorted(self.of(item) for item in value):
+            hasher.update(digest)
+
+    @staticmethod
+    def _date(hasher: Any, value: dt.date) -> None:
+        hasher.update(b"t" + type(value).__name__.encode() + value.isoformat().encode() + b";")
+
+    def _dataclass(self, hasher: Any, value: Any) -> None:
+        hasher.update(b"o" + self._object(value))
 
     def _object(self, value: Any) -> bytes:
-        known = self._memo.get(id(value))
+        known = self._memo.get(id(value))  # a document or route seen before: no field walk
         if known is not None and known[0] is value:
             return known[1]
         hasher = hashlib.blake2b(digest_size=16)
         kind = type(value)
         names = self._fields.get(kind)
         if names is None:
-            names = self._fields[kind] = tuple(field.name for field in dataclasses.fields(value))
+            names = self._fields[kind] = tuple((field.name, field.name.encode() + b"=")
+                                               for field in dataclasses.fields(value))
         hasher.update(f"{kind.__module__}.{kind.__qualname__}".encode())
-        for name in names:
-            hasher.update(name.encode() + b"=")
-            self._feed(hasher, getattr(value, name))
+        update, feed = hasher.update, self._feed
+        for name, label in names:
+            item = getattr(value, name)
+            if type(item) is str:  # most fields: fed here, without a call
+                data = item.encode("utf-8", "surrogatepass")
+                update(label + b"s" + len(data).to_bytes(8, "big") + data)
+            else:
+                update(label)
+                feed(hasher, item)
         digest = hasher.digest()
         self._memo[id(value)] = (value, digest)
         return digest
+
+
+class _Recorder:
+    """Takes the bytes a hasher would be fed, to keep them."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def update(self, data: bytes) -> None:
+        self.parts.append(data)
