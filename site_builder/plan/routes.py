@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 from typing import Any, Optional, Sequence
 
@@ -97,8 +98,9 @@ class Route:
     file: str = ""  # copy: the file on disk
     data: bytes = b""  # bytes: the content itself
 
-    @property
+    @cached_property
     def output_file(self) -> str:
+        """The file it is written to (asked by the sort, the collision checks and the writer: computed once)."""
         return Urls.file_for(self.path)
 
     @property
