@@ -132,7 +132,8 @@ class Engine:
             return
         used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
         renumber = {old: new for new, old in enumerate(used)}
-        records = {file: r._replace(questions=tuple(renumber[q] for q in r.questions)) if r.questions is not None else r
+        # plain tuples: pickling 30,000 named tuples goes through a Python method for each (3 x slower)
+        records = {file: (*r[:2], tuple(renumber[q] for q in r.questions), *r[3:]) if r.questions is not None else tuple(r)
                    for file, r in outcome.records.items()}
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
@@ -157,6 +158,10 @@ class Engine:
             return None
         index = self.store.get(INDEX, self._index_key())
         if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), dict):
+            return None
+        try:
+            index["files"] = {file: Record(*fields) for file, fields in index["files"].items()}
+        except TypeError:  # not what this version stores: a miss, like any other unreadable entry
             return None
         return index
 
