@@ -223,6 +223,30 @@ def test_only_what_changed_is_parsed_and_rendered(project: Path, watch: Watch) -
     assert len(rendered) == sum(1 for r in session.routes.values() if r.kind != "copy")
 
 
+def test_a_new_text_patches_the_plan_and_stays_byte_identical(project: Path, watch: Watch) -> None:
+    """Saves that change only a release's text (or its summary) patch the previous plan instead of
+    planning again (see plan/patch.py); everything else plans again. Either way: a clean build's bytes."""
+    editor = Editor(project)
+    session = Session(options_for(project, "unused"))
+    watcher = watch({"content": project / "content", "templates": project / "templates"})
+    assert session.rebuild().ok
+    session.everything()
+    statement = "content/releases/2014/2014-12-01-statement.md"
+    saves = [
+        ("the text of a release", True, lambda: editor.edit(statement, "Body with", "Body now with")),
+        ("its summary, in the front matter", True, lambda: editor.edit(statement, "Summary with", "A summary with")),
+        ("the text of a release with translations", True,
+         lambda: editor.edit("content/releases/2010/2010-12-09-renewed-commitment.md", "\n---\n", "\n---\nA new first paragraph.\n\n")),
+        ("its title", False, lambda: editor.edit(statement, "title:", "title: Now")),
+        ("the text again, after a plan made anew", True, lambda: editor.edit(statement, "Body now with", "Body with")),
+    ]
+    for name, patched, save in saves:
+        save()
+        report = session.rebuild(settle(watcher))
+        assert report.ok and report.patched is patched, name
+        assert_identical(session, project)
+
+
 def test_an_error_keeps_the_last_good_site_until_it_is_fixed(project: Path, watch: Watch) -> None:
     editor = Editor(project)
     session = Session(options_for(project, "unused"))
@@ -402,13 +426,16 @@ def test_random_edits_stay_byte_identical(project: Path, watch: Watch) -> None:
     watcher = watch({"content": project / "content", "templates": project / "templates"})
     assert session.rebuild().ok
     session.everything()
-    compared = 0
+    compared = patched = 0
     for step in range(12):
         for _ in range(rng.randint(1, 3)):
             n = rng.randrange(len(names))
             action = rng.random()
-            if action < 0.6:
+            if action < 0.45 or action < 0.6 and not (project / names[n]).exists():
                 editor.write(names[n], release_text(n))
+            elif action < 0.6:  # a new text under the same front matter: the plan is patched
+                front, _, _ = (project / names[n]).read_text(encoding="utf-8").rpartition("\n---\n")
+                editor.write(names[n], f"{front}\n---\nNew text {rng.random()}.\n")
             elif action < 0.75 and (project / names[n]).exists():
                 editor.remove(names[n])
             elif action < 0.85:
@@ -421,7 +448,8 @@ def test_random_edits_stay_byte_identical(project: Path, watch: Watch) -> None:
             continue
         assert_identical(session, project)
         compared += 1
-    assert compared >= 8
+        patched += report.patched
+    assert compared >= 8 and patched >= 2
 
 
 def test_a_template_the_tracking_cannot_follow_still_renders_as_build_does(project: Path) -> None:

@@ -34,6 +34,7 @@ from ..content.model import Archive, SiteConfig
 from ..content.read import read_published_file
 from ..content.archive import read_settings
 from ..options import Options
+from ..plan.patch import replan
 from ..plan.site import Site, Theme, load_theme, plan_site
 from ..output.render import Renderer
 from ..plan.routes import Route
@@ -66,6 +67,7 @@ class Rebuilt:
     kinds: tuple[str, ...]
     reparsed: int  # files parsed again
     problems: tuple[Diagnostic, ...] = ()
+    patched: bool = False  # the previous plan was patched (only release bodies changed), not made again
 
 
 class Session:
@@ -83,6 +85,7 @@ class Session:
         self.renderer: Optional[Renderer] = None
         self.config: Optional[SiteConfig] = None
         self.archive: Optional[Archive] = None
+        self.site: Optional[Site] = None  # the last good plan, untracked (patched when only bodies change)
         self.routes: dict[str, Route] = {}  # output file -> route, of the last good plan
         self.outputs: dict[str, Output] = {}
         self.generation = 0  # bumped by each good plan
@@ -115,7 +118,8 @@ class Session:
             # a document's key covers the settings and its attachments: no need to forget any by hand
             archive = self.documents.archive(read_settings(self.options), self._source_list(),
                                              list(self.source_problems))
-            site = plan_site(archive, self.options, self.theme)
+            patched = replan(self.site, archive) if self.site is not None and not fresh_theme else None
+            site = patched or plan_site(archive, self.options, self.theme)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)
             return Rebuilt(False, time.perf_counter() - started, kinds, self.documents.parsed, tuple(self.problems))
@@ -127,8 +131,9 @@ class Session:
             return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
         pdf_changed = self.renderer is not None and self.renderer.site.attachment_texts != site.attachment_texts
         self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config
-                     or pdf_changed)  # a PDF's text is in its release page (search): rare, so render all
-        return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed)
+                     or pdf_changed,  # a PDF's text is in its release page (search): rare, so render all
+                     same_files=patched is not None)
+        return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed, patched=patched is not None)
 
     def _update_sources(self, changes: Optional[ChangeSet]) -> None:
         """The file list: walked once, then patched with the watcher's changes."""
@@ -171,8 +176,11 @@ class Session:
     def _source_list(self) -> list[SourceFile]:
         return [self.sources[rel] for rel in sorted(self.sources)]
 
-    def _commit(self, archive: Archive, site: Site, new_renderer: bool) -> None:
-        """Make a checked plan the current one; outputs are brought up to date lazily."""
+    def _commit(self, archive: Archive, site: Site, new_renderer: bool, same_files: bool = False) -> None:
+        """Make a checked plan the current one; outputs are brought up to date lazily.
+
+        ``same_files``: the plan has the previous one's output files (a patched plan): no page moved.
+        """
         routes = site.routes
         self.tracker.reset(site.views, routes)
         if new_renderer:  # templates or settings changed: a new Jinja environment, every output to render
@@ -182,12 +190,13 @@ class Session:
             self.renderer = Renderer(tracked, self.options.templates, notes=self.tracker)
         if self.renderer is not None:
             self.renderer.new_plan()
-        self.archive, self.config = archive, archive.config
+        self.archive, self.config, self.site = archive, archive.config, site
         self.generation += 1
         files = {route.output_file: route for route in routes}
-        self._note_moves(files)
+        if not same_files:
+            self._note_moves(files)
+            self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in files.items()}
         self.routes = files
-        self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in self.routes.items()}
         self.problems = []
         self._todo = sorted(self.routes, reverse=True)  # popped from the end: in file order
 
