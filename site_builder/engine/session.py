@@ -34,7 +34,7 @@ from ..content.model import Archive, SiteConfig
 from ..content.read import read_published_file
 from ..content.archive import read_settings
 from ..options import Options
-from ..plan.patch import replan
+from ..plan.patch import Patchable
 from ..plan.site import Site, Theme, load_theme, plan_site
 from ..output.render import Renderer
 from ..plan.routes import Route
@@ -85,7 +85,7 @@ class Session:
         self.renderer: Optional[Renderer] = None
         self.config: Optional[SiteConfig] = None
         self.archive: Optional[Archive] = None
-        self.site: Optional[Site] = None  # the last good plan, untracked (patched when only bodies change)
+        self.plan: Optional[Patchable] = None  # the last good plan, patched when only release texts change
         self.routes: dict[str, Route] = {}  # output file -> route, of the last good plan
         self.outputs: dict[str, Output] = {}
         self.generation = 0  # bumped by each good plan
@@ -118,8 +118,8 @@ class Session:
             # a document's key covers the settings and its attachments: no need to forget any by hand
             archive = self.documents.archive(read_settings(self.options), self._source_list(),
                                              list(self.source_problems))
-            patched = replan(self.site, archive) if self.site is not None and not fresh_theme else None
-            site = patched or plan_site(archive, self.options, self.theme)
+            patched = self.plan.patch(archive) if self.plan is not None and not fresh_theme else None
+            site = patched.site if patched is not None else plan_site(archive, self.options, self.theme)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)
             return Rebuilt(False, time.perf_counter() - started, kinds, self.documents.parsed, tuple(self.problems))
@@ -132,7 +132,7 @@ class Session:
         pdf_changed = self.renderer is not None and self.renderer.site.attachment_texts != site.attachment_texts
         self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config
                      or pdf_changed,  # a PDF's text is in its release page (search): rare, so render all
-                     same_files=patched is not None)
+                     plan=patched)
         return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed, patched=patched is not None)
 
     def _update_sources(self, changes: Optional[ChangeSet]) -> None:
@@ -176,10 +176,10 @@ class Session:
     def _source_list(self) -> list[SourceFile]:
         return [self.sources[rel] for rel in sorted(self.sources)]
 
-    def _commit(self, archive: Archive, site: Site, new_renderer: bool, same_files: bool = False) -> None:
+    def _commit(self, archive: Archive, site: Site, new_renderer: bool, plan: Optional[Patchable] = None) -> None:
         """Make a checked plan the current one; outputs are brought up to date lazily.
 
-        ``same_files``: the plan has the previous one's output files (a patched plan): no page moved.
+        ``plan``: ``site`` is the previous plan patched, with the same output files: no page moved.
         """
         routes = site.routes
         self.tracker.reset(site.views, routes)
@@ -190,10 +190,10 @@ class Session:
             self.renderer = Renderer(tracked, self.options.templates, notes=self.tracker)
         if self.renderer is not None:
             self.renderer.new_plan()
-        self.archive, self.config, self.site = archive, archive.config, site
+        self.archive, self.config, self.plan = archive, archive.config, plan or Patchable(site)
         self.generation += 1
         files = {route.output_file: route for route in routes}
-        if not same_files:
+        if plan is None:
             self._note_moves(files)
             self.outputs = {file: self.outputs.get(file) or Output(route) for file, route in files.items()}
         self.routes = files
@@ -308,6 +308,8 @@ class Session:
                 self.output(file)
             if time.perf_counter() > deadline:
                 break
+        if not self._todo and self.plan is not None:
+            self.plan.prepare()  # so that the next save's patch does not wait for it
         return not self._todo
 
     def everything(self) -> dict[str, bytes]:

@@ -34,15 +34,39 @@ _OTHER_DOCUMENTS = ("meetings", "mechanisms", "topics", "pages", "statics")  # k
 _PLAIN = (str, int, bool, type(None), Meeting, Mechanism, Topic, Page)  # context values with no release in them
 
 
+class Patchable:
+    """A plan, and where its routes hold which release (found on the first patch, then kept: a patch
+    moves no route, and a release keeps its source)."""
+
+    def __init__(self, site: Site, holders: Optional[dict[str, tuple[int, ...]]] = None):
+        self.site = site
+        self._holders = holders  # None: not found yet, or cannot be (then _prepared says which)
+        self._prepared = holders is not None
+
+    def prepare(self) -> None:
+        """Find where the routes hold releases now (the dev server does it while nobody waits)."""
+        if not self._prepared:
+            self._holders, self._prepared = _holders(self.site.routes), True
+
+    def patch(self, archive: Archive) -> Optional[Patchable]:
+        """This plan with the releases of ``archive`` in it, or None when planning is needed."""
+        swaps = body_swaps(self.site.views.archive, archive)
+        if swaps is None:
+            return None
+        self.prepare()
+        holders = self._holders
+        if holders is None:  # a route context this module does not know how to patch
+            return None
+        positions = sorted({p for release in swaps.values() for p in holders.get(release.source, ())})
+        site = dataclasses.replace(self.site, views=_swapped_views(self.site.views, archive, swaps),
+                                   routes=_swapped_routes(self.site.routes, positions, swaps))
+        return Patchable(site, holders)
+
+
 def replan(previous: Site, archive: Archive) -> Optional[Site]:
     """``previous`` with the releases of ``archive`` in it, or None when planning is needed."""
-    swaps = body_swaps(previous.views.archive, archive)
-    if swaps is None:
-        return None
-    routes = _swapped_routes(previous.routes, swaps)
-    if routes is None:
-        return None
-    return dataclasses.replace(previous, views=_swapped_views(previous.views, archive, swaps), routes=routes)
+    patched = Patchable(previous).patch(archive)
+    return patched.site if patched is not None else None
 
 
 def body_swaps(old: Archive, new: Archive) -> Optional[dict[int, Release]]:
@@ -76,9 +100,20 @@ def _fields(document: Any) -> tuple[Any, ...]:
 
 def _swap(items: tuple[T, ...], swaps: dict[int, Release]) -> tuple[T, ...]:
     """``items`` with each old release replaced (the same tuple when none is in it: most lists)."""
-    if swaps.keys().isdisjoint(map(id, items)):
+    ids = list(map(id, items))  # found by identity, at C speed: lists of thousands, one release to swap
+    if swaps.keys().isdisjoint(ids):
         return items
-    return tuple(swaps.get(id(item), item) for item in items)  # type: ignore[misc]
+    result: list[Any] = list(items)
+    for old, new in swaps.items():
+        start = 0
+        while True:
+            try:
+                start = ids.index(old, start)
+            except ValueError:
+                break
+            result[start] = new
+            start += 1
+    return tuple(result)
 
 
 def _swapped_views(views: Views, archive: Archive, swaps: dict[int, Release]) -> Views:
@@ -111,27 +146,43 @@ def _neighbourhood(views: Views, releases: Iterable[Release]) -> set[str]:
     return sources
 
 
-def _swapped_routes(routes: tuple[Route, ...], swaps: dict[int, Release]) -> Optional[tuple[Route, ...]]:
-    """The routes with the new releases in their contexts; None on a context value of an unknown kind."""
-    result: Optional[list[Route]] = None
+def _holders(routes: tuple[Route, ...]) -> Optional[dict[str, tuple[int, ...]]]:
+    """Each release's source -> the positions of the routes whose context holds it (itself, or in a page of
+    a list); None when a context holds a value of a kind not known here (then: plan again)."""
+    found: dict[str, list[int]] = {}
     for position, route in enumerate(routes):
-        context: Optional[dict[str, Any]] = None
-        for key, value in route.context.items():
+        for value in route.context.values():
             if isinstance(value, _PLAIN):
                 continue
             if isinstance(value, Release):
-                swapped: Any = swaps.get(id(value), value)
+                held: tuple[Any, ...] = (value,)
             elif isinstance(value, Paginated):
-                items = _swap(value.items, swaps)
-                swapped = value if items is value.items else Paginated(value.number, value.total, items)
+                held = value.items
             elif type(value) is tuple:
-                swapped = _swap(value, swaps)
+                held = value
             else:
                 return None
-            if swapped is not value:
-                context = context if context is not None else dict(route.context)
-                context[key] = swapped
-        if context is not None:
-            result = result if result is not None else list(routes)
-            result[position] = dataclasses.replace(route, context=context)
-    return tuple(result) if result is not None else routes
+            for item in held:
+                if isinstance(item, Release):
+                    found.setdefault(item.source, []).append(position)
+    return {source: tuple(positions) for source, positions in found.items()}
+
+
+def _swapped_routes(routes: tuple[Route, ...], positions: list[int], swaps: dict[int, Release]) -> tuple[Route, ...]:
+    """The routes with the new releases in the contexts of those at ``positions``."""
+    if not positions:
+        return routes
+    result = list(routes)
+    for position in positions:
+        route = routes[position]
+        context = dict(route.context)
+        for key, value in route.context.items():
+            if isinstance(value, Release):
+                context[key] = swaps.get(id(value), value)
+            elif isinstance(value, Paginated):
+                items = _swap(value.items, swaps)
+                context[key] = value if items is value.items else Paginated(value.number, value.total, items)
+            elif type(value) is tuple:
+                context[key] = _swap(value, swaps)
+        result[position] = dataclasses.replace(route, context=context)
+    return tuple(result)

@@ -15,7 +15,7 @@ from typing import Any
 from site_builder.content.archive import load_archive
 from site_builder.content.model import Archive, Release, pack
 from site_builder.options import Options
-from site_builder.plan.patch import BODY_FIELDS, KEPT_VIEWS, SWAPPED_VIEWS, replan
+from site_builder.plan.patch import BODY_FIELDS, KEPT_VIEWS, SWAPPED_VIEWS, Patchable, replan
 from site_builder.plan.site import Site, plan_site
 from site_builder.plan.views import Paginated, Views
 from tests.helpers import copy_fixture
@@ -62,14 +62,15 @@ def new_body(release: Release, text: str) -> Release:
 def test_new_bodies_patch_to_the_plan_made_from_scratch(tmp_path: Path) -> None:
     options, archive, site = fixture(tmp_path)
     rng = random.Random(8)
+    plan = Patchable(site)
     for step in range(6):  # a few releases at a time, from the previous patched plan each time
         chosen = set(rng.sample([r.source for r in archive.releases], rng.randint(1, 4)))
         archive = with_releases(archive, lambda r: new_body(r, f"step {step}") if r.source in chosen else r)
-        patched = replan(site, archive)
+        patched = plan.patch(archive)
         assert patched is not None
-        assert_same_plan(patched, plan_site(archive, options))
-        assert patched.views.archive is archive
-        site = patched
+        assert_same_plan(patched.site, plan_site(archive, options))
+        assert patched.site.views.archive is archive
+        plan = patched
 
 
 def test_every_other_change_is_planned_again(tmp_path: Path) -> None:
