@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "typography",
                  "dialect", "inline", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
-    ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site"]),
+    ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site", "patch"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "stage", "writer", "render"]),
     ("engine", ["changes", "store", "digest", "inputs", "snapshot", "tracking", "fingerprint", "documents", "records", "search_shards", "builder", "session"]),
     ("pipeline", []),
