@@ -232,6 +232,9 @@ def test_a_new_text_patches_the_plan_and_stays_byte_identical(project: Path, wat
     assert session.rebuild().ok
     session.everything()
     statement = "content/releases/2014/2014-12-01-statement.md"
+
+    def style() -> str:
+        return (project / "templates/static/style.css").read_text(encoding="utf-8")
     saves = [
         ("the text of a release", True, lambda: editor.edit(statement, "Body with", "Body now with")),
         ("its summary, in the front matter", True, lambda: editor.edit(statement, "Summary with", "A summary with")),
@@ -239,10 +242,21 @@ def test_a_new_text_patches_the_plan_and_stays_byte_identical(project: Path, wat
          lambda: editor.edit("content/releases/2010/2010-12-09-renewed-commitment.md", "\n---\n", "\n---\nA new first paragraph.\n\n")),
         ("its title", False, lambda: editor.edit(statement, "title:", "title: Now")),
         ("the text again, after a plan made anew", True, lambda: editor.edit(statement, "Body now with", "Body with")),
+        ("a template: the same plan, another renderer", True,
+         lambda: editor.edit("templates/release.html", "{% block main %}", "{% block main %}<!-- edited -->")),
+        ("the stylesheet: a new asset address", False, lambda: editor.write("templates/static/style.css", style() + "/* a */")),
+        ("the stylesheet and a broken release", None,
+         lambda: (editor.write("templates/static/style.css", style() + "/* b */"),
+                  editor.edit(statement, "mechanisms: [oif]", "mechanisms: [oiff]"))),
+        ("the release fixed: the last good plan has the old stylesheet", False,
+         lambda: editor.edit(statement, "mechanisms: [oiff]", "mechanisms: [oif]")),
     ]
     for name, patched, save in saves:
         save()
         report = session.rebuild(settle(watcher))
+        if patched is None:
+            assert not report.ok, name
+            continue
         assert report.ok and report.patched is patched, name
         assert_identical(session, project)
 

@@ -94,6 +94,7 @@ class Session:
         self.moved: dict[str, str] = {}  # old output file -> new one, for pages whose address changed
         self._pages: dict[tuple[str, str, str], Optional[str]] = {}  # (source, template, lang) -> its page
         self._failed: set[str] = set()  # outputs whose last render met a template error
+        self._stale_renderer = False  # templates or theme changed since the renderer was made
 
     # --- rebuilding ----------------------------------------------------------------------------
 
@@ -112,13 +113,15 @@ class Session:
             self._update_sources(changes)
             if changes is None or SETTINGS_KIND in changes.kinds or TEMPLATE_KIND in changes.kinds:
                 self.theme = None
-            fresh_theme = self.theme is None
             if self.theme is None:
                 self.theme = load_theme(self.options)
+                self._stale_renderer = True  # until a rebuild succeeds: one that fails keeps the old renderer
+            fresh_theme = self._stale_renderer
             # a document's key covers the settings and its attachments: no need to forget any by hand
             archive = self.documents.archive(read_settings(self.options), self._source_list(),
                                              list(self.source_problems))
-            patched = self.plan.patch(archive) if self.plan is not None and not fresh_theme else None
+            # only release texts changed, and the theme is the plan's (a template edit leaves it so): patch
+            patched = self.plan.patch(archive) if self.plan is not None and self.theme == self.plan.theme else None
             site = patched.site if patched is not None else plan_site(archive, self.options, self.theme)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)
@@ -188,6 +191,7 @@ class Session:
             tracked = Site(cast(Views, TrackedObject(self.tracker)), site.urls, site.translations, site.assets,
                            cast(tuple[Route, ...], TrackedRoutes(self.tracker)), site.catalogs, site.attachment_texts)
             self.renderer = Renderer(tracked, self.options.templates, notes=self.tracker)
+            self._stale_renderer = False
         if self.renderer is not None:
             self.renderer.new_plan()
         self.archive, self.config, self.plan = archive, archive.config, plan or Patchable(site)

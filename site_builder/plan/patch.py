@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional, TypeVar
 
 from ..content.model import Archive, Mechanism, Meeting, Page, Release, Topic
 from .routes import Route
-from .site import Site
+from .site import Site, Theme
 from .views import Paginated, Views
 
 T = TypeVar("T")
@@ -42,6 +42,11 @@ class Patchable:
         self.site = site
         self._holders = holders  # None: not found yet, or cannot be (then _prepared says which)
         self._prepared = holders is not None
+
+    @property
+    def theme(self) -> Theme:
+        """The catalogs and assets it was planned with (a template edit changes neither)."""
+        return self.site.catalogs, self.site.assets
 
     def prepare(self) -> None:
         """Find where the routes hold releases now (the dev server does it while nobody waits)."""
