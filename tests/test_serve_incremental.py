@@ -26,7 +26,7 @@ from site_builder.options import Options, TEMPLATES
 from site_builder.pipeline import build
 from site_builder.serve.watch import Watcher
 from site_builder.output.writer import MANIFEST
-from tests.helpers import copy_fixture, tree_bytes
+from tests.helpers import copy_fixture, tiny_pdf, tree_bytes
 
 BASE = "http://127.0.0.1:8000/sub/archive/"
 
@@ -44,6 +44,11 @@ class Editor:
         path.write_text(text, encoding="utf-8")
         self.clock += 10_000_000
         os.utime(path, ns=(self.clock, self.clock))
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        (self.root / rel).write_bytes(data)
+        self.clock += 10_000_000
+        os.utime(self.root / rel, ns=(self.clock, self.clock))
 
     def edit(self, rel: str, old: str, new: str) -> None:
         text = (self.root / rel).read_text(encoding="utf-8")
@@ -232,6 +237,7 @@ def test_a_new_text_patches_the_plan_and_stays_byte_identical(project: Path, wat
     assert session.rebuild().ok
     session.everything()
     statement = "content/releases/2014/2014-12-01-statement.md"
+    pdf = "content/static/pdf/warsaw-2010.pdf"
 
     def style() -> str:
         return (project / "templates/static/style.css").read_text(encoding="utf-8")
@@ -250,6 +256,9 @@ def test_a_new_text_patches_the_plan_and_stays_byte_identical(project: Path, wat
                   editor.edit(statement, "mechanisms: [oif]", "mechanisms: [oiff]"))),
         ("the release fixed: the last good plan has the old stylesheet", False,
          lambda: editor.edit(statement, "mechanisms: [oiff]", "mechanisms: [oif]")),
+        ("an attachment's new text (same size), with a release's text: planning reads attachments", False,
+         lambda: (editor.write_bytes(pdf, tiny_pdf("A zebrafinch annex, rewritten", (project / pdf).stat().st_size)),
+                  editor.edit(statement, "Body with", "Body again with"))),
     ]
     for name, patched, save in saves:
         save()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, cast
 
-from .changes import SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
+from .changes import DOCUMENT_KIND, SETTINGS_KIND, TEMPLATE_KIND, ChangeSet
 from ..content.discover import SourceFile, classify, discover, stamp_of
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Archive, SiteConfig
@@ -44,6 +44,7 @@ from .tracking import Key, Tracker, TrackedObject, TrackedRoutes, same
 from ..plan.views import Views
 
 log = logging.getLogger("site_builder.serve")
+PATCHABLE_KINDS = frozenset({DOCUMENT_KIND, TEMPLATE_KIND})  # changes after which the plan may be patched
 
 
 @dataclass
@@ -120,8 +121,10 @@ class Session:
             # a document's key covers the settings and its attachments: no need to forget any by hand
             archive = self.documents.archive(read_settings(self.options), self._source_list(),
                                              list(self.source_problems))
-            # only release texts changed, and the theme is the plan's (a template edit leaves it so): patch
-            patched = self.plan.patch(archive) if self.plan is not None and self.theme == self.plan.theme else None
+            # only release texts changed, and the theme is the plan's (a template edit leaves it so): patch.
+            # Not after a change of another file: an attachment's new text is read by planning only
+            patched = self.plan.patch(archive) if self.plan is not None and changes is not None \
+                and changes.kinds <= PATCHABLE_KINDS and self.theme == self.plan.theme else None
             site = patched.site if patched is not None else plan_site(archive, self.options, self.theme)
         except ContentError as exc:
             self.problems = list(exc.diagnostics)

@@ -170,6 +170,8 @@ def _holders(routes: tuple[Route, ...]) -> Optional[dict[str, tuple[int, ...]]]:
             for item in held:
                 if isinstance(item, Release):
                     found.setdefault(item.source, []).append(position)
+                elif not isinstance(item, _PLAIN):  # a release could hide in it
+                    return None
     return {source: tuple(positions) for source, positions in found.items()}
 
 
