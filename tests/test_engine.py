@@ -366,7 +366,7 @@ def test_digests_do_not_depend_on_hash_order_or_identity() -> None:
 
 def test_digests_tell_apart_values_that_compare_equal() -> None:
     """Members of two str enums with the same value, the string itself, True and 1: four digests (the
-    digester keeps the bytes of enum members and dispatches on exact types: neither may merge them)."""
+    digester dispatches on exact types: that must not merge them)."""
     import enum
 
     from site_builder.engine.digest import Digester

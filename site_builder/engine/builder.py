@@ -44,6 +44,7 @@ from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
+QUESTIONS = Record._fields.index("questions")  # where a stored record keeps its question numbers
 UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
 
 
@@ -133,8 +134,8 @@ class Engine:
         used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
         renumber = {old: new for new, old in enumerate(used)}
         # plain tuples: pickling 30,000 named tuples goes through a Python method for each (3 x slower)
-        records = {file: (*r[:2], tuple(renumber[q] for q in r.questions), *r[3:]) if r.questions is not None else tuple(r)
-                   for file, r in outcome.records.items()}
+        records = {file: (*r[:QUESTIONS], tuple(renumber[q] for q in r.questions), *r[QUESTIONS + 1:])
+                   if r.questions is not None else tuple(r) for file, r in outcome.records.items()}
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search})

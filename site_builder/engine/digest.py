@@ -34,7 +34,6 @@ class Digester:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, bytes]] = {}
         self._fields: dict[type, tuple[tuple[str, bytes], ...]] = {}
-        self._enums: dict[int, bytes] = {}
         self._handlers: dict[type, Callable[[Any, Any], None]] = {
             str: self._str, tuple: self._sequence, list: self._sequence, int: self._int,
             bool: self._constant, type(None): self._constant, dict: self._dict,
@@ -128,13 +127,8 @@ class Digester:
         hasher.update(b"b" + len(value).to_bytes(8, "big") + value)
 
     def _enum(self, hasher: Any, value: enum.Enum) -> None:
-        known = self._enums.get(id(value))  # members live as long as their class: ids are never reused
-        if known is None:  # a handful of members, met thousands of times: their bytes kept
-            recorder = _Recorder()
-            recorder.update(b"e" + type(value).__qualname__.encode() + b":")
-            self._feed(recorder, value.value)
-            known = self._enums[id(value)] = b"".join(recorder.parts)
-        hasher.update(known)
+        hasher.update(b"e" + type(value).__qualname__.encode() + b":")
+        self._feed(hasher, value.value)
 
     def _dict(self, hasher: Any, value: dict[Any, Any]) -> None:
         hasher.update(b"d" + len(value).to_bytes(8, "big"))
@@ -179,12 +173,3 @@ class Digester:
         self._memo[id(value)] = (value, digest)
         return digest
 
-
-class _Recorder:
-    """Takes the bytes a hasher would be fed, to keep them."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def update(self, data: bytes) -> None:
-        self.parts.append(data)

@@ -117,7 +117,6 @@ class Session:
             if self.theme is None:
                 self.theme = load_theme(self.options)
                 self._stale_renderer = True  # until a rebuild succeeds: one that fails keeps the old renderer
-            fresh_theme = self._stale_renderer
             # a document's key covers the settings and its attachments: no need to forget any by hand
             archive = self.documents.archive(read_settings(self.options), self._source_list(),
                                              list(self.source_problems))
@@ -136,7 +135,7 @@ class Session:
                                         code="internal-error")]
             return Rebuilt(False, time.perf_counter() - started, kinds, 0, tuple(self.problems))
         pdf_changed = self.renderer is not None and self.renderer.site.attachment_texts != site.attachment_texts
-        self._commit(archive, site, new_renderer=fresh_theme or self.renderer is None or archive.config != self.config
+        self._commit(archive, site, new_renderer=self._stale_renderer or self.renderer is None or archive.config != self.config
                      or pdf_changed,  # a PDF's text is in its release page (search): rare, so render all
                      plan=patched)
         return Rebuilt(True, time.perf_counter() - started, kinds, self.documents.parsed, patched=patched is not None)

@@ -68,12 +68,6 @@ class Patchable:
         return Patchable(site, holders)
 
 
-def replan(previous: Site, archive: Archive) -> Optional[Site]:
-    """``previous`` with the releases of ``archive`` in it, or None when planning is needed."""
-    patched = Patchable(previous).patch(archive)
-    return patched.site if patched is not None else None
-
-
 def body_swaps(old: Archive, new: Archive) -> Optional[dict[int, Release]]:
     """``id`` of each old release -> its new object, when the two archives differ by release bodies only."""
     if new.config is not old.config and new.config != old.config:

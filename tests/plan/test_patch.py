@@ -15,7 +15,7 @@ from typing import Any
 from site_builder.content.archive import load_archive
 from site_builder.content.model import Archive, Release, pack
 from site_builder.options import Options
-from site_builder.plan.patch import BODY_FIELDS, KEPT_VIEWS, SWAPPED_VIEWS, Patchable, replan
+from site_builder.plan.patch import BODY_FIELDS, KEPT_VIEWS, SWAPPED_VIEWS, Patchable
 from site_builder.plan.site import Site, plan_site
 from site_builder.plan.views import Paginated, Views
 from tests.helpers import copy_fixture
@@ -49,6 +49,11 @@ def fixture(tmp_path: Path) -> tuple[Options, Archive, Site]:
     options = Options(content=tmp_path / "content", jobs=1, drafts=True)
     archive = load_archive(options)
     return options, archive, plan_site(archive, options)
+
+
+def replan(site: Site, archive: Archive) -> Site | None:
+    patched = Patchable(site).patch(archive)
+    return patched.site if patched is not None else None
 
 
 def with_releases(archive: Archive, change: Any) -> Archive:
