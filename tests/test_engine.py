@@ -184,6 +184,38 @@ def test_a_warm_build_with_nothing_changed_renders_nothing(project: Path) -> Non
     assert all(f.startswith(("meetings/", "fr/meetings/", "es/meetings/")) for f in after_template.changed)
 
 
+def test_a_new_paragraph_renders_the_pages_that_show_the_text_not_every_list(project: Path) -> None:
+    """A release's text is read through a question of its own: a paragraph added at the end (the
+    summary, its first paragraph, unchanged) re-renders its page and the feeds that carry the text;
+    the list, year, topic and country pages that name it, the JSON and the sitemap are linked."""
+    from site_builder.pipeline import build
+    options = Options(content=project / "content", output=project / "warm", cache_dir=project / ".cache",
+                      templates=project / "templates", search=False, jobs=1)
+    build(options)
+    release = project / "content/releases/2014/2014-11-14-inter-mechanisms-5-1.md"
+    release.write_text(release.read_text() + "\nA paragraph added at the end.\n")
+    after = build(options)
+    page = "releases/2014/inter-mechanisms-5-1/index.html"
+    assert [f for f in after.changed if not f.endswith("feed.xml")] == [page]
+    feeds = [f for f in after.changed if f.endswith(".xml")]
+    assert feeds and all(b"A paragraph added at the end." in (project / "warm" / f).read_bytes() for f in feeds)
+    assert after.rendered == len(after.changed)  # nothing rendered in vain
+    assert_same_as_clean()
+    summary = release.read_text().replace("\n---\n", "\n---\nA new first paragraph.\n\n", 1)
+    release.write_text(summary)  # the summary, shown in lists, changed: the lists are rendered too
+    lists = build(options)
+    assert {"releases/2014/index.html", "topics/reprisals/index.html", "api/releases.json"} <= set(lists.changed)
+    assert_same_as_clean()
+
+
+def test_pages_read_a_release_text_only_through_the_properties_that_note_it() -> None:
+    """The text fields themselves would be an untracked read: a page showing them would be kept stale."""
+    import site_builder.output
+    readers = [*TEMPLATES.rglob("*.html"), *Path(site_builder.output.__file__).parent.rglob("*.py")]
+    assert len(readers) > 20
+    assert [path.name for path in readers if "packed_" in path.read_text(encoding="utf-8")] == []
+
+
 def test_with_no_input_changed_the_output_is_left_as_it_is(project: Path) -> None:
     """Nothing changed, every output file the one written: nothing is written, not even swapped."""
     assert warm()[0] == 0

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from ..errors import Diagnostic
 from .countries import country_list
@@ -38,6 +39,15 @@ def pack(text: str) -> bytes:
 
 def unpack(packed: bytes) -> str:
     return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed else ""
+
+
+# Who is reading release texts now: the renderer's tracker, while it renders one output (see
+# engine/tracking.py). A release's text is read through ``body_html`` or ``body_markdown`` only,
+# and every such read is noted there, so the cache can tell a page that shows a release's text
+# (its own page, a feed) from one that only lists it: a new paragraph re-renders the first kind
+# only. Context-local, not global: each thread (and each forked worker) renders with its own.
+TEXT_READER: ContextVar[Optional[Callable[["Release"], None]]] = ContextVar("text_reader", default=None)
+TEXT_FIELDS = ("packed_html", "packed_markdown")  # a release's text: read through the properties below
 
 
 DEFAULT_KIND = "press-release"
@@ -162,11 +172,17 @@ class Release:
 
     @property
     def body_html(self) -> str:
+        reader = TEXT_READER.get()
+        if reader is not None:
+            reader(self)
         return unpack(self.packed_html)
 
     @property
     def body_markdown(self) -> str:
         """The body as written (for ``check``'s warnings and serve's panels; no page shows it)."""
+        reader = TEXT_READER.get()
+        if reader is not None:
+            reader(self)
         return unpack(self.packed_markdown)
 
     @property

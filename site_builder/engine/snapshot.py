@@ -41,6 +41,7 @@ class Kept:
     document: Any
     problems: tuple[Diagnostic, ...]
     dependencies: Dependencies
+    seed: bytes  # what stands for the document in digests (see ``documents.seed_of``)
 
     @property
     def result(self) -> LoadResult:
@@ -75,11 +76,12 @@ class Snapshot:
             return None
         return kept
 
-    def keep(self, source: SourceFile, read_ns: int, key: bytes, result: LoadResult, dependencies: Dependencies) -> None:
+    def keep(self, source: SourceFile, read_ns: int, key: bytes, result: LoadResult, dependencies: Dependencies,
+             seed: bytes) -> None:
         """Record a document that did not come from the snapshot."""
         document, problems = result
         number = _shard(source.rel)
-        self.shards[number][source.rel] = Kept(source.stamp, read_ns, key, document, tuple(problems), dependencies)
+        self.shards[number][source.rel] = Kept(source.stamp, read_ns, key, document, tuple(problems), dependencies, seed)
         self.dirty.add(number)
 
     def drop(self, source: SourceFile) -> None:

@@ -7,6 +7,11 @@ question from the real ``Views`` and notes it with its answer: "the neighbours o
 releases", "which years have releases". After a change, an output whose questions all get the same
 answers renders the same bytes, so it is kept.
 
+A release's text is a question of its own, ``("text", release)``: the model tells the tracker of
+every read of ``body_html`` or ``body_markdown`` (``TEXT_READER``), and answers elsewhere stand for
+a release without its text (see ``fingerprint``), so a new paragraph re-renders the pages that
+show the text (the release's own, a feed), not every list that names the release.
+
 Each question is answered once per plan (memoised), which also makes rendering faster. A render
 that cannot be tracked (a template doing something the stand-ins do not support) is done again with
 the plain views and marked to be rendered after every change: never a failure only in serve.
@@ -18,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from functools import reduce
 from typing import Any, Iterator, Optional, cast
 
-from ..content.model import Archive
+from ..content.model import TEXT_READER, Archive, Release
 from ..plan.routes import Route
 from ..plan.views import Views
 
@@ -42,9 +47,10 @@ class Tracker:
         self.memo: dict[Key, Any] = {}
         self.reads: Optional[dict[Key, Any]] = None  # of the output being rendered
         self.raw = False  # answer with the plain views, record nothing (a render that cannot be tracked)
+        self._releases: Optional[dict[str, Release]] = None  # by source, for text questions
 
     def reset(self, views: Views, routes: tuple[Route, ...]) -> None:
-        self.views, self.routes, self.memo = views, routes, {}
+        self.views, self.routes, self.memo, self._releases = views, routes, {}, None
 
     def resolve(self, path: tuple[str, ...]) -> Any:
         return reduce(getattr, path, self.views)
@@ -60,6 +66,8 @@ class Tracker:
             return self.resolve(key[1])(*key[2], **dict(key[3]))
         if kind == "routes":  # the sitemap reads every route, and the context of some
             return tuple((route, route.context) for route in self.routes)
+        if kind == "text":  # the text of the release with that source in this plan
+            return self._text(key[1])
         # questions about the answer of a call, so that "how many", "the first ten" or "which
         # years" depend on just that: a release's new text does not change the years there are
         whole = self.answer(key[1])
@@ -96,8 +104,20 @@ class Tracker:
             self.reads[key] = value
         return value
 
+    def _text(self, release: Release) -> tuple[bytes, bytes]:
+        if self._releases is None:
+            assert self.views is not None
+            self._releases = {r.source: r for r in self.views.archive.releases}
+        current = self._releases[release.source]  # KeyError: gone, so the answer changed
+        return current.packed_html, current.packed_markdown
+
+    def _read_text(self, release: Release) -> None:
+        if self.reads is not None:
+            self.read(("text", release))
+
     def begin(self) -> None:
         self.reads = {}
+        TEXT_READER.set(self._read_text)
 
     def begin_fragment(self) -> Optional[dict[Key, Any]]:
         """A fragment's reads are noted apart (and added to the page's), to be replayed where it is reused."""
@@ -122,6 +142,7 @@ class Tracker:
 
     def end(self) -> Optional[dict[Key, Any]]:
         reads, self.reads = self.reads, None
+        TEXT_READER.set(None)
         return None if reads is None or ("volatile",) in reads else reads
 
 
