@@ -36,7 +36,7 @@ from ..plan.site import Site
 from ..plan.views import Views
 from .digest import Digester
 from .documents import Documents
-from .fingerprint import Answers, RecordingLoader, Resolver, fingerprint
+from .fingerprint import Answers, RecordingLoader, Ref, Resolver, fingerprint
 from .inputs import RACY, Inputs, read_inputs
 from .records import Outcome, Record, differs, made_record, same_file, stamp, stamps
 from .search_shards import previous_file, search_index
@@ -58,6 +58,7 @@ class Engine:
         self.digester = Digester()
         self._templates: dict[str, bytes] = {}
         self._plan = b""
+        self._listing = b""
         self._inputs: Optional[Inputs] = None
         self._discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None
 
@@ -82,7 +83,16 @@ class Engine:
         """The checked archive, each document from the cache when its inputs are unchanged."""
         settings = read_settings(self.options)
         sources, found = self._discovered or discover(self.options.content)
-        return self.documents.archive(settings, sources, found, self.digester)
+        archive = self.documents.archive(settings, sources, found, self.digester)
+        self._listing = self._listing_of(archive)
+        return archive
+
+    def _listing_of(self, archive: Archive) -> bytes:
+        """The archive but for the releases' texts, as one digest: settings, topics, static files
+        and each document's seed (a release's fields but its text; any other document's key)."""
+        seeds = sorted(rel.encode("utf-8", "surrogatepass") + b"\0" + seed
+                       for rel, (_, seed) in self.documents.made_from.items())
+        return digest_bytes(b"listing", Digester().of((archive.config, archive.topics, archive.statics)), *seeds)
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -93,7 +103,9 @@ class Engine:
         previous: dict[str, Record] = index.get("files", {}) if index else {}
         table: list[Any] = list(index.get("questions", [])) if index else []
         outcome = Outcome(questions=table)
-        answers = self._answers(site) if self.store is not None else None
+        tracking = self.store is not None
+        texts_read = self._texts_only(index, table)
+        answers = self._answers(site) if tracking and texts_read is None else None
         todo: list[int] = []
         digests: dict[str, bytes] = {}
         for position, route in enumerate(site.routes):
@@ -102,17 +114,22 @@ class Engine:
             if route.kind == Kind.COPY:
                 self._copy(route, record, writer, outcome)
                 continue
-            digest = digests[file] = self.digester.of(route) if answers is not None else b""
-            present = self._unchanged(file, record, digest, answers, table) \
-                if answers is not None and record is not None else None
+            present: Optional[Record] = None
+            if record is not None and texts_read is not None:
+                present = self._reads_no_new_text(file, record, texts_read)
+            elif answers is not None:
+                digest = digests[file] = self.digester.of(route)
+                present = self._unchanged(file, record, digest, answers, table) if record is not None else None
             if present is not None:
                 writer.link(file, self._previous_file(file), route.source, present.inode)
                 outcome.records[file], outcome.linked = present, outcome.linked + 1
             else:
+                if tracking and file not in digests:
+                    digests[file] = self.digester.of(route)
                 writer.reserve(file, route.source)
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
-        render_one = self._tracked(site) if answers is not None else plain(Renderer(site, self.options.templates))
+        render_one = self._tracked(site) if tracking else plain(Renderer(site, self.options.templates))
         scratch = writer.stage / SCRATCH if self.options.search else None
         try:
             written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs, scratch)
@@ -138,7 +155,8 @@ class Engine:
                    if r.questions is not None else tuple(r) for file, r in outcome.records.items()}
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
-            "search": outcome.search})
+            "search": outcome.search, "listing": self._listing,
+            "keys": {rel: key for rel, (key, _) in self.documents.made_from.items()}})
         if self._inputs is not None:  # each record has its file's stamp (see same_file): no stat needed
             output = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
             self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
@@ -180,6 +198,31 @@ class Engine:
         tracker = Tracker()
         tracker.reset(site.views, site.routes)
         return Answers(tracker, Resolver(site.views.archive), self.digester)
+
+    def _texts_only(self, index: Optional[dict[str, Any]], table: list[Any]) -> Optional[frozenset[int]]:
+        """When the archive is the previous build's but for some releases' texts (the usual edit):
+        the numbers of the questions that read one of those texts; otherwise None.
+
+        Then the plan is the previous one too, route for route: planning reads no text (the dev
+        server's patch rests on the same fact, see plan/patch.py and tests/plan/test_patch.py),
+        and routes and answers digest a release without its text. So every output keeps its
+        route digest and its answers, except where it read a changed text: no digest is needed.
+        """
+        if index is None or index.get("listing") != self._listing or not isinstance(index.get("keys"), dict):
+            return None
+        before = index["keys"]
+        changed = {rel for rel, (key, _) in self.documents.made_from.items() if before.get(rel) != key}
+        return frozenset(number for number, question in enumerate(table)
+                         if question[0] == "text" and len(question) == 2 and isinstance(question[1], Ref)
+                         and question[1].ident in changed)
+
+    def _reads_no_new_text(self, file: str, record: Record, texts_read: frozenset[int]) -> Optional[Record]:
+        """The previous output's ``file`` when only texts changed and it read none of them (see ``_texts_only``)."""
+        if record.questions is None or not texts_read.isdisjoint(record.questions):
+            return None
+        if any(self._template(name) != digest for name, digest in record.templates):
+            return None
+        return same_file(self._previous_file(file), record)
 
     def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[Record]:
         """The previous output's ``file`` as it is on disk (see ``same_file``) when it is still what this build would render."""

@@ -107,6 +107,7 @@ class Documents:
         self.store = store
         self.memory: Optional[dict[str, _Remembered]] = {} if in_memory else None
         self.parsed = 0  # files parsed by the last load (the others came from a cache)
+        self.made_from: dict[str, tuple[bytes, bytes]] = {}  # by the last load: each document's key and seed
 
     def archive(self, settings: Settings, sources: Sequence[SourceFile], found: Sequence[Diagnostic],
                 digester: Optional[Digester] = None) -> Archive:
@@ -157,9 +158,12 @@ class Documents:
                 del self.memory[stale]
         archive = assemble(settings, sources, [results[s.rel][1] for s in documents], found)
         if digester is not None:
+            self.made_from = {}
             for rel, (key, (document, _)) in results.items():
                 if document is not None:
-                    digester.seed(document, seeds.get(rel) or seed_of(document, key))
+                    seed = seeds.get(rel) or seed_of(document, key)
+                    digester.seed(document, seed)
+                    self.made_from[rel] = key, seed
         return archive
 
     def _loader(self, settings: Settings, context: bytes) -> Loader:
