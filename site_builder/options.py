@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -23,3 +24,8 @@ class Options:
     search: bool = True  # build the Pagefind index (the dev server may skip it for speed)
     cache_dir: Optional[Path] = None  # the build cache (None: no cache; the command line's default is .cache)
     search_shard_pages: int = SEARCH_SHARD_PAGES  # tests lower it to split a small archive into many shards
+
+    @cached_property
+    def output_root(self) -> str:
+        """``output`` as a string, to join to the tens of thousands of names a warm build checks."""
+        return os.fspath(self.output)

@@ -18,7 +18,7 @@ from .records import Outcome, Record, made_record, same_file
 
 def previous_file(options: Options, file: str) -> str:
     """Where ``file`` is in the previous output (a string: tens of thousands per build)."""
-    return os.path.join(options.output, file)
+    return os.path.join(options.output_root, file)
 
 
 def search_index(writer: Writer, options: Options, cached: bool, index: Optional[dict[str, Any]],

@@ -30,6 +30,7 @@ class Stage:
 
     def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str]):
         self.folder = folder
+        self._root = os.fspath(folder)  # joined to tens of thousands of names: a string, not a Path
         self.inherited = inherited  # files already there: claimed (kept or replaced) or removed at the end
         self.folders = folders  # every folder already there, relative ("" is the stage itself)
 
@@ -56,7 +57,7 @@ class Stage:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
         if self.inherited.pop(file, None) is not None:
             try:
-                os.unlink(os.path.join(self.folder, file))
+                os.unlink(os.path.join(self._root, file))
             except FileNotFoundError:
                 pass
 
@@ -65,7 +66,7 @@ class Stage:
         if file not in self.inherited:
             return False
         try:  # lstat, not the walk's inode: some file systems (overlayfs) report another number there
-            same = os.lstat(os.path.join(self.folder, file)).st_ino == inode
+            same = os.lstat(os.path.join(self._root, file)).st_ino == inode
         except OSError:
             same = False
         if same:

@@ -93,6 +93,7 @@ class Writer:
             unlock_output(output, self._lock)
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
         self.stage = self._stage.folder
+        self._root = os.fspath(self.stage)  # joined to tens of thousands of names: a string, not a Path
         self._folders = {os.path.join(self.stage, f) if f else str(self.stage) for f in self._stage.folders}  # there already
 
     def reserve(self, file: str, source: str = "") -> str:
@@ -104,7 +105,7 @@ class Writer:
         if file in self.sources:
             raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
-        return os.path.join(self.stage, *parts)
+        return os.path.join(self._root, *parts)
 
     def _target(self, file: str, source: str) -> str:
         target = self.reserve(file, source)
