@@ -92,9 +92,9 @@ def long_lived() -> Iterator[None]:
 
 def build(options: Options) -> BuildResult:
     """Validate, render and write the whole site; ``options.output`` changes only if all went well."""
+    check_output_folder(options.output, options.content, Path.cwd())
     notices: list[str] = []
     engine = Engine(options, notices)
-    check_output_folder(options.output, options.content, Path.cwd(), engine.folder_records())
     untouched = engine.untouched()
     if untouched is not None:  # no input changed, the output is the one written: nothing to do
         return BuildResult(files=untouched, notices=tuple(notices))
@@ -103,7 +103,7 @@ def build(options: Options) -> BuildResult:
         gc.freeze()
         site = plan_site(archive, options)
         gc.freeze()
-        writer = Writer(options.output, engine.spare(), engine.folder_records())
+        writer = Writer(options.output, engine.spare())
         try:
             outcome = engine.write(site, writer)
             writer.commit()

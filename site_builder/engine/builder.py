@@ -28,7 +28,6 @@ from ..content.discover import SourceFile, discover
 from ..content.model import Archive
 from ..errors import Diagnostic
 from ..options import Options
-from ..output.folders import FolderRecords
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
 from ..output.search import SCRATCH, SHARDS
 from ..output.writer import Writer, read_manifest
@@ -46,22 +45,7 @@ from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
 QUESTIONS = Record._fields.index("questions")  # where a stored record keeps its question numbers
-FOLDERS = "folders"  # per output folder: the stamps of its folders, and of its spare's (see output/folders.py)
 UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
-
-
-class _FolderSlots:
-    """``FolderRecords`` in the store, for one output folder (see output/folders.py)."""
-
-    def __init__(self, store: Store, output: bytes):
-        self.store = store
-        self.output = output
-
-    def get(self, slot: str) -> Any:
-        return self.store.get(FOLDERS, digest_bytes(self.output, slot.encode()))
-
-    def put(self, slot: str, value: Any) -> None:
-        self.store.put(FOLDERS, digest_bytes(self.output, slot.encode()), value)
 
 
 class Engine:
@@ -177,10 +161,6 @@ class Engine:
             output = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
             self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
                                                           digest_bytes(*output), len(output)))
-
-    def folder_records(self) -> Optional[FolderRecords]:
-        """Where the writer keeps the stamps of the folders of this output and of its spare."""
-        return _FolderSlots(self.store, self._index_key()) if self.store is not None else None
 
     def _previous_file(self, file: str) -> str:
         return previous_file(self.options, file)

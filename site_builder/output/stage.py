@@ -10,9 +10,8 @@ that the new site still has, unchanged, stay where they are; the others are repl
 The spare shares files (hard links) with the site being served, so nothing is ever written into
 an existing file here: a file is replaced by unlinking it and creating a new one. The spare is
 renamed to a ``.building-`` name before it is touched; if the build dies, the next one deletes
-that leftover and starts from a fresh folder. The spare is listed before use (only the folders
-whose stamp changed since it was finished, see ``folders``), so a file that was added to it (it
-is in our cache, but still) is removed, never published.
+that leftover and starts from a fresh folder. The spare is walked before use, so a file that was
+added to it (it is in our cache, but still) is removed, never published.
 """
 
 from __future__ import annotations
@@ -23,15 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .folders import FolderRecords, recorded_listing
-
 BUILDING = ".building-"
 
 
 class Stage:
-    """The staging folder and what it inherited from the spare (files; folders)."""
+    """The staging folder and what it inherited from the spare (file -> inode; folders)."""
 
-    def __init__(self, folder: Path, inherited: set[str], folders: set[str]):
+    def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str]):
         self.folder = folder
         self._root = os.fspath(folder)  # joined to tens of thousands of names: a string, not a Path
         self.inherited = inherited  # files already there: claimed (kept or replaced) or removed at the end
@@ -40,14 +37,11 @@ class Stage:
     @classmethod
     def fresh(cls, output: Path) -> Stage:
         """An empty folder beside ``output``."""
-        return cls(Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)), set(), {""})
+        return cls(Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)), {}, {""})
 
     @classmethod
-    def recycled(cls, spare: Path, output: Path, records: Optional[FolderRecords] = None,
-                 manifest: Optional[tuple[bytes, set[str]]] = None) -> Optional[Stage]:
-        """The spare, renamed for this build; None when there is none or it cannot serve.
-        ``manifest``: the spare's (its bytes and files), read before the rename; ``records``: where
-        the record of its folders is kept (slot "spare")."""
+    def recycled(cls, spare: Path, output: Path) -> Optional[Stage]:
+        """The spare, renamed for this build; None when there is none or it cannot serve."""
         try:
             if not spare.is_dir() or spare.is_symlink() or os.stat(spare).st_dev != os.stat(output.parent).st_dev:
                 return None
@@ -56,13 +50,12 @@ class Stage:
             os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
         except OSError:
             return None
-        inherited, folders = recorded_listing(folder, records, "spare", manifest)
+        inherited, folders = walk_tree(folder)
         return cls(folder, inherited, folders)
 
     def vacate(self, file: str) -> None:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
-        if file in self.inherited:
-            self.inherited.discard(file)
+        if self.inherited.pop(file, None) is not None:
             try:
                 os.unlink(os.path.join(self._root, file))
             except FileNotFoundError:
@@ -77,7 +70,7 @@ class Stage:
         except OSError:
             same = False
         if same:
-            self.inherited.discard(file)
+            del self.inherited[file]
         return same
 
     def vacate_folders(self, folders: Iterable[str]) -> None:
@@ -88,9 +81,8 @@ class Stage:
             for file in [f for f in self.inherited if f.startswith(prefixes)]:
                 self.vacate(file)
 
-    def prune(self, claimed: set[str]) -> set[str]:
-        """Remove what the new site does not have: inherited files not claimed, then emptied folders.
-        Returns the folders the new site has."""
+    def prune(self, claimed: set[str]) -> None:
+        """Remove what the new site does not have: inherited files not claimed, then emptied folders."""
         for file in list(self.inherited):
             if file not in claimed:
                 self.vacate(file)
@@ -104,11 +96,34 @@ class Stage:
             try:
                 os.rmdir(os.path.join(self.folder, folder))
             except OSError:  # not empty: something this build made in it
-                needed.add(folder)
-        return needed
+                pass
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def walk_tree(root: Path) -> tuple[dict[str, int], set[str]]:
+    """Every file (or link) under ``root`` with its inode, and every folder, relative to ``root`` with
+    forward slashes (one ``scandir`` per folder: tens of thousands of files, no object per file)."""
+    files: dict[str, int] = {}
+    folders: set[str] = {""}
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        prefix = relative + "/" if relative else ""
+        try:
+            entries = os.scandir(os.path.join(root, relative))
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.add(name)
+                    pending.append(name)
+                else:
+                    files[name] = entry.inode()
+    return files, folders
 
 
 def leftovers_of(spare: Path) -> list[Path]:

@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import ToolError, UsageError
-from .folders import FolderRecords, manifest_digest, recorded_listing, stamp_folders
-from .stage import BUILDING, Stage, leftovers_of
+from .stage import BUILDING, Stage, leftovers_of, walk_tree
 
 try:
     import fcntl
@@ -29,11 +28,8 @@ except ImportError:  # pragma: no cover - Windows
 MANIFEST = ".site-builder.json"
 
 
-def check_output_folder(output: Path, content: Path, project: Path, records: Optional[FolderRecords] = None) -> None:
-    """Refuse any output folder whose replacement could destroy something the builder did not make.
-
-    ``records``: where the last build kept the stamps of the output's folders (see ``folders``):
-    then only the folders changed since are listed, not all of them."""
+def check_output_folder(output: Path, content: Path, project: Path) -> None:
+    """Refuse any output folder whose replacement could destroy something the builder did not make."""
     out = output.resolve()
     content_dir = content.resolve()
     if out == content_dir or out.is_relative_to(content_dir):
@@ -45,11 +41,11 @@ def check_output_folder(output: Path, content: Path, project: Path, records: Opt
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output path {output} is a file, not a folder")
     if out.is_dir() and any(out.iterdir()):
-        manifest = read_manifest_bytes(out)
+        manifest = read_manifest(out)
         if manifest is None:
             raise UsageError(f"the output folder {output} is not empty and was not made by this builder; "
                              "empty it or choose another folder")
-        foreign = sorted(recorded_listing(out, records, "output", manifest)[0] - manifest[1] - {MANIFEST})
+        foreign = sorted(_present_files(out) - manifest - {MANIFEST})
         if foreign:
             shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
             raise UsageError(f"the output folder {output} holds files this builder did not create ({shown}); "
@@ -57,18 +53,15 @@ def check_output_folder(output: Path, content: Path, project: Path, records: Opt
 
 
 def read_manifest(folder: Path) -> Optional[set[str]]:
-    manifest = read_manifest_bytes(folder)
-    return manifest[1] if manifest is not None else None
-
-
-def read_manifest_bytes(folder: Path) -> Optional[tuple[bytes, set[str]]]:
-    """The manifest of the site in ``folder``: its bytes and the files it lists; None if there is none."""
     try:
-        data = (folder / MANIFEST).read_bytes()
-        files = json.loads(data.decode("utf-8"))["files"]
-        return data, set(files)
+        return set(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _present_files(folder: Path) -> set[str]:
+    """Every file (or link) under ``folder``, relative, with forward slashes."""
+    return set(walk_tree(folder)[0])
 
 
 class Writer:
@@ -81,13 +74,11 @@ class Writer:
     leaves the previous site or the new one at ``output``, never neither.
     """
 
-    def __init__(self, output: Path, spare: Optional[Path] = None, records: Optional[FolderRecords] = None):
-        """``spare``: where the site this build replaces is kept for the next one (see ``stage``);
-        ``records``: where the stamps of the folders of each finished site are kept (see ``folders``)."""
+    def __init__(self, output: Path, spare: Optional[Path] = None):
+        """``spare``: where the site this build replaces is kept for the next one (see ``stage``)."""
         self.output = output
         self.sources: dict[str, str] = {}
         self._spare = spare
-        self._records = records
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             self._lock = lock_output(output)
@@ -97,8 +88,7 @@ class Writer:
             recover(output)
             for leftover in leftovers_of(spare) if spare is not None else []:
                 shutil.rmtree(leftover, ignore_errors=True)
-            recycled = Stage.recycled(spare, output, records, read_manifest_bytes(spare)) if spare is not None else None
-            self._stage = recycled or Stage.fresh(output)
+            self._stage = (Stage.recycled(spare, output) if spare is not None else None) or Stage.fresh(output)
         except OSError as exc:
             unlock_output(output, self._lock)
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
@@ -167,20 +157,13 @@ class Writer:
     def commit(self) -> None:
         """Swap the finished site in; the previous one is kept as the spare, or removed."""
         try:
-            folders = self._stage.prune(set(self.sources))
+            self._stage.prune(set(self.sources))
             manifest = {"files": sorted(self.sources), "generator": "site_builder"}
-            data = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode("utf-8")
-            (self.stage / MANIFEST).write_bytes(data)
+            (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
             os.chmod(self.stage, 0o755)  # mkdtemp makes 0700; a published site must be readable
-            record = stamp_folders(self.stage, folders, manifest_digest(data)) if self._records is not None else None
             old = swap_in(self.stage, self.output)
-            spared = old is not None and self._keep_as_spare(old)
-            if old is not None and not spared:
+            if old is not None and not self._keep_as_spare(old):
                 shutil.rmtree(old, ignore_errors=True)  # if cut short, the next writer finishes it
-            if self._records is not None:  # the site replaced is the spare now, with its record
-                if spared:
-                    self._records.put("spare", self._records.get("output"))
-                self._records.put("output", record)
         finally:
             unlock_output(self.output, self._lock)
 
