@@ -198,12 +198,23 @@ def test_refuses_a_non_empty_folder_it_did_not_create(site: Path) -> None:
     assert (site / "mine" / "notes.txt").read_text() == "precious"
 
 
-def test_refuses_to_delete_files_added_to_its_output(site: Path) -> None:
+@pytest.mark.parametrize("edited", [False, True])
+def test_refuses_to_delete_files_added_to_its_output(site: Path, edited: bool) -> None:
+    """Nothing changed (the build stops early) or a release edited: either way the files added by
+    hand are found, and kept."""
     run("build")
+    run("build")  # a spare site to recycle, as in every later build
     (site / "output" / "CNAME").write_text("archive.example.org")
+    (site / "output" / "releases" / "2015" / "notes.txt").write_text("mine")
+    if edited:
+        release = site / "content" / "releases" / "2015" / "2015-02-02-february.md"
+        release.write_text(release.read_text() + "\nOne more paragraph.\n")
     code, _, err = run("build")
-    assert code == 2 and "CNAME" in err
-    assert (site / "output" / "CNAME").is_file()
+    assert code == 2 and "CNAME" in err and "releases/2015/notes.txt" in err
+    assert (site / "output" / "CNAME").is_file() and (site / "output" / "releases" / "2015" / "notes.txt").is_file()
+    (site / "output" / "CNAME").unlink()
+    (site / "output" / "releases" / "2015" / "notes.txt").unlink()
+    assert run("build")[0] == 0
 
 
 def test_nothing_is_written_outside_the_output_folder(built: Built) -> None:

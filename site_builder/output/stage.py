@@ -28,8 +28,9 @@ BUILDING = ".building-"
 class Stage:
     """The staging folder and what it inherited from the spare (file -> inode; folders)."""
 
-    def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str]):
+    def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str], spare: Optional[Path] = None):
         self.folder = folder
+        self.spare = spare  # the spare it was, to be given back if the build fails
         self._root = os.fspath(folder)  # joined to tens of thousands of names: a string, not a Path
         self.inherited = inherited  # files already there: claimed (kept or replaced) or removed at the end
         self.folders = folders  # every folder already there, relative ("" is the stage itself)
@@ -50,8 +51,7 @@ class Stage:
             os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
         except OSError:
             return None
-        inherited, folders = walk_tree(folder)
-        return cls(folder, inherited, folders)
+        return cls(folder, *walk_tree(folder), spare=spare)
 
     def vacate(self, file: str) -> None:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
@@ -99,6 +99,14 @@ class Stage:
                 pass
 
     def remove(self) -> None:
+        """After a failed build: a recycled stage is given back as the spare (what it holds is only
+        ever kept by inode, see ``keeps``), a fresh one removed."""
+        if self.spare is not None and not os.path.lexists(self.spare):
+            try:
+                os.rename(self.folder, self.spare)
+                return
+            except OSError:
+                pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 

@@ -86,3 +86,17 @@ def test_an_aborted_build_leaves_the_site_served_as_it_was(tmp_path: Path) -> No
     writer.link("a/index.html", tmp_path / "out/a/index.html", "test", os.stat(tmp_path / "out/a/index.html").st_ino)
     writer.abort()
     assert tree_bytes(tmp_path / "out") == before
+
+
+def test_a_failed_build_gives_the_spare_back_for_the_next_one(tmp_path: Path) -> None:
+    """What the failed build left in it is harmless: a file is only ever kept by inode."""
+    files = {"index.html": b"home", "a/index.html": b"a", "b/index.html": b"b"}
+    publish(tmp_path, files)
+    publish(tmp_path, files, keep=set(files))
+    writer = Writer(tmp_path / "out", tmp_path / "cache" / "sites" / "k")
+    writer.write("index.html", b"half-made", "test")
+    writer.abort()
+    spare = tmp_path / "cache" / "sites" / "k"
+    assert spare.is_dir() and (spare / "index.html").read_bytes() == b"half-made"
+    publish(tmp_path, {**files, "b/index.html": b"b2"}, keep={"index.html", "a/index.html"})
+    assert {f: d for f, d in tree_bytes(tmp_path / "out").items() if f != MANIFEST} == {**files, "b/index.html": b"b2"}
