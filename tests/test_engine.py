@@ -8,6 +8,7 @@ and the output is still exactly the clean one.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import os
@@ -214,6 +215,20 @@ def test_pages_read_a_release_text_only_through_the_properties_that_note_it() ->
     readers = [*TEMPLATES.rglob("*.html"), *Path(site_builder.output.__file__).parent.rglob("*.py")]
     assert len(readers) > 20
     assert [path.name for path in readers if "packed_" in path.read_text(encoding="utf-8")] == []
+
+
+def test_a_release_stands_in_digests_for_every_field_but_its_text_and_line_numbers() -> None:
+    """A release's seed is its repr: a field added with ``repr=False`` (or one of its records' fields)
+    would be left out of every digest, and the pages showing it kept stale."""
+    import dataclasses
+    from site_builder.content.model import TEXT_FIELDS, Attachment, Contact, Release
+    from site_builder.engine.documents import seed_of
+    assert [f.name for f in dataclasses.fields(Release) if not f.repr] == [*TEXT_FIELDS, "lines"]
+    for record in (Attachment, Contact):
+        assert all(f.repr for f in dataclasses.fields(record)), record
+    release = Release(title="T", date=dt.date(2020, 1, 2), source="releases/t.md", packed_html=b"x")
+    assert seed_of(release, b"") == seed_of(dataclasses.replace(release, packed_html=b"y"), b"")
+    assert seed_of(release, b"") != seed_of(dataclasses.replace(release, summary="S"), b"")
 
 
 def test_with_no_input_changed_the_output_is_left_as_it_is(project: Path) -> None:
