@@ -114,12 +114,19 @@ class Engine:
             if route.kind == Kind.COPY:
                 self._copy(route, record, writer, outcome)
                 continue
-            present: Optional[Record] = None
+            current = False  # what the record says is still what this build would render
             if record is not None and texts_read is not None:
-                present = self._reads_no_new_text(file, record, texts_read)
+                current = self._reads_no_new_text(record, texts_read)
             elif answers is not None:
                 digest = digests[file] = self.digester.of(route)
-                present = self._unchanged(file, record, digest, answers, table) if record is not None else None
+                current = record is not None and self._unchanged(record, digest, answers, table)
+            present: Optional[Record] = None
+            if current:
+                assert record is not None
+                if writer.keep(file, route.source, record.inode, record.size, record.mtime_ns):
+                    outcome.records[file], outcome.linked = record, outcome.linked + 1
+                    continue
+                present = same_file(self._previous_file(file), record)
             if present is not None:
                 writer.link(file, self._previous_file(file), route.source, present.inode)
                 outcome.records[file], outcome.linked = present, outcome.linked + 1
@@ -216,28 +223,23 @@ class Engine:
                          if question[0] == "text" and len(question) == 2 and isinstance(question[1], Ref)
                          and question[1].ident in changed)
 
-    def _reads_no_new_text(self, file: str, record: Record, texts_read: frozenset[int]) -> Optional[Record]:
-        """The previous output's ``file`` when only texts changed and it read none of them (see ``_texts_only``)."""
+    def _reads_no_new_text(self, record: Record, texts_read: frozenset[int]) -> bool:
+        """When only texts changed: the output read none of them, with the same templates (see ``_texts_only``)."""
         if record.questions is None or not texts_read.isdisjoint(record.questions):
-            return None
-        if any(self._template(name) != digest for name, digest in record.templates):
-            return None
-        return same_file(self._previous_file(file), record)
+            return False
+        return all(self._template(name) == digest for name, digest in record.templates)
 
-    def _unchanged(self, file: str, record: Record, route: bytes, answers: Answers, table: list[Any]) -> Optional[Record]:
-        """The previous output's ``file`` as it is on disk (see ``same_file``) when it is still what this build would render."""
+    def _unchanged(self, record: Record, route: bytes, answers: Answers, table: list[Any]) -> bool:
+        """The output of ``record`` is still what this build would render: same route, templates and answers."""
         if record.route != route or record.questions is None:
-            return None
+            return False
         if any(self._template(name) != digest for name, digest in record.templates):
-            return None
-        present = same_file(self._previous_file(file), record)
-        if present is None:
-            return None
+            return False
         try:
             now = b"".join(answers.numbered(q, table) for q in record.questions)
         except IndexError:
-            return None
-        return present if digest_bytes(now) == record.answers else None
+            return False
+        return digest_bytes(now) == record.answers
 
     def _template(self, name: str) -> bytes:
         known = self._templates.get(name)

@@ -139,6 +139,14 @@ class Writer:
         except OSError:
             shutil.copy2(previous, target)
 
+    def keep(self, file: str, source: str, inode: int, size: int, mtime_ns: int) -> bool:
+        """Claim ``file`` when the recycled stage already holds the very file recorded (inode, size,
+        mtime) from the previous build: it stays as it is, with no other check needed."""
+        if not self._stage.holds(file, inode, size, mtime_ns):
+            return False
+        self.reserve(file, source)
+        return True
+
     def vacate(self, file: str) -> None:
         """Before a producer writes ``file`` itself (a rendering worker): an inherited file is unlinked."""
         self._stage.vacate(file)

@@ -100,3 +100,22 @@ def test_a_failed_build_gives_the_spare_back_for_the_next_one(tmp_path: Path) ->
     assert spare.is_dir() and (spare / "index.html").read_bytes() == b"half-made"
     publish(tmp_path, {**files, "b/index.html": b"b2"}, keep={"index.html", "a/index.html"})
     assert {f: d for f, d in tree_bytes(tmp_path / "out").items() if f != MANIFEST} == {**files, "b/index.html": b"b2"}
+
+
+def test_a_file_is_kept_as_it_is_only_with_the_recorded_inode_size_and_mtime(tmp_path: Path) -> None:
+    files = {"a/index.html": b"a", "b/index.html": b"b"}
+    publish(tmp_path, files)
+    publish(tmp_path, files, keep=set(files))  # the spare and the site share both files
+    stamps = {f: os.stat(tmp_path / "out" / f) for f in files}
+    with open(tmp_path / "out/b/index.html", "r+b") as stream:  # edited in place: both names see it
+        stream.write(b"B")
+    later = stamps["b/index.html"].st_mtime_ns + 1_000_000
+    os.utime(tmp_path / "out/b/index.html", ns=(later, later))  # as the edit does (not left to the clock's tick)
+    writer = Writer(tmp_path / "out", tmp_path / "cache" / "sites" / "k")
+    a, b = stamps["a/index.html"], stamps["b/index.html"]
+    assert writer.keep("a/index.html", "test", a.st_ino, a.st_size, a.st_mtime_ns)
+    assert not writer.keep("b/index.html", "test", b.st_ino, b.st_size, b.st_mtime_ns)
+    assert not writer.keep("c/index.html", "test", b.st_ino, b.st_size, b.st_mtime_ns)  # not in the spare
+    writer.write("b/index.html", b"b", "test")
+    writer.commit()
+    assert {f: d for f, d in tree_bytes(tmp_path / "out").items() if f != MANIFEST} == files
