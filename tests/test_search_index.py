@@ -173,3 +173,27 @@ def test_the_fixture_archive_is_split_when_shards_are_small(tmp_path: Path) -> N
     build(Options(content=FIXTURE_SITE, output=output, jobs=1, search_shard_pages=1))
     languages = json.loads((output / SUBDIR / "languages.json").read_text(encoding="utf-8"))
     assert len(languages["en"]["bundles"]) >= 2
+
+
+def test_a_bundle_file_lost_or_changed_in_the_output_gets_its_shard_indexed_again(archive: Path, tmp_path: Path) -> None:
+    """A bundle file deleted from the output is still in the spare as recorded: kept from there. One
+    changed in place (the spare shares it) gets its shard made again whole, over the files its folder
+    inherited; either way the index is a clean build's."""
+    cache, warm = tmp_path / "cache", tmp_path / "warm"
+    built(archive, warm, cache)
+    built(archive, warm, cache, jobs=2)  # nothing changed: a no-op
+    edited = archive / "releases/2012/2012-03-05-note-4.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    built(archive, warm, cache)  # a spare now, sharing the unchanged bundles with the output
+    lost_from = bundle_of(warm, "releases/2012/note-2/index.html")
+    changed_in = bundle_of(warm, "releases/2012/note-6/index.html")
+    lost = next((warm / lost_from / "fragment").iterdir())
+    lost.unlink()
+    index_file = next((warm / changed_in / "index").iterdir())
+    index_file.write_bytes(index_file.read_bytes() + b"\0")  # in place: the spare's name sees it too
+    again = built(archive, warm, cache)
+    assert again.indexed == (changed_in,)  # the lost file is still in the spare, as recorded: kept from there
+    assert lost.is_file()
+    clean = tmp_path / "clean"
+    built(archive, clean, None)
+    assert tree_bytes(clean) == tree_bytes(warm)

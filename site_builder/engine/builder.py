@@ -15,6 +15,7 @@ only the others are indexed again (see output/shards.py).
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import time
@@ -157,9 +158,10 @@ class Engine:
             return
         used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
         renumber = {old: new for new, old in enumerate(used)}
-        # plain tuples: pickling 30,000 named tuples goes through a Python method for each (3 x slower)
-        records = {file: (*r[:QUESTIONS], tuple(renumber[q] for q in r.questions), *r[QUESTIONS + 1:])
-                   if r.questions is not None else tuple(r) for file, r in outcome.records.items()}
+        # plain tuples, marshalled: they hold only bytes, strings, numbers and tuples, and marshal
+        # writes 30,000 of them in a seventh of pickle's time (pickling named tuples: 20 times)
+        records = marshal.dumps({file: (*r[:QUESTIONS], tuple(renumber[q] for q in r.questions), *r[QUESTIONS + 1:])
+                                 if r.questions is not None else tuple(r) for file, r in outcome.records.items()})
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": [outcome.questions[q] for q in used], "files": records,
             "search": outcome.search, "listing": self._listing,
@@ -183,11 +185,11 @@ class Engine:
         if self.store is None:
             return None
         index = self.store.get(INDEX, self._index_key())
-        if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), dict):
+        if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), bytes):
             return None
         try:
-            index["files"] = {file: Record(*fields) for file, fields in index["files"].items()}
-        except TypeError:  # not what this version stores: a miss, like any other unreadable entry
+            index["files"] = {file: Record(*fields) for file, fields in marshal.loads(index["files"]).items()}
+        except (TypeError, ValueError, EOFError, AttributeError):  # not what this version stores: a miss
             return None
         return index
 

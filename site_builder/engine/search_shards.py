@@ -42,14 +42,9 @@ def search_index(writer: Writer, options: Options, cached: bool, index: Optional
     for shard in shards:
         old = bundles.get(shard.folder, [])
         same = cached and before.get(shard.folder) == outcome.search[shard.folder]
-        present = [same_file(previous_file(options, f), r) for f, r in old] if same else [None]
-        if same and old and None not in present:
-            for (file, _), kept in zip(old, present):
-                assert kept is not None
-                writer.link(file, previous_file(options, file), "the search index", kept.inode)
-                outcome.records[file] = kept
-        else:
-            todo.append(shard)
+        if same and old and _link_bundle(writer, options, old, outcome):
+            continue
+        todo.append(shard)
     writer.vacate_folders(shard.folder for shard in todo)
     add_missing_inputs(writer.stage, todo, rendered)
     made = index_shards(writer.stage, todo, options.jobs)
@@ -59,3 +54,20 @@ def search_index(writer: Writer, options: Options, cached: bool, index: Optional
     outcome.indexed = tuple(shard.folder for shard in todo)
     for file in made:
         outcome.records[file] = made_record(writer.stage / file)
+
+
+def _link_bundle(writer: Writer, options: Options, files: list[tuple[str, Record]], outcome: Outcome) -> bool:
+    """A shard's bundle from the previous output, when every file of it is the one recorded; else False
+    (nothing claimed). A file the recycled stage holds, as recorded, stays (one ``lstat``)."""
+    held = {file for file, r in files if writer.holds(file, r.inode, r.size, r.mtime_ns)}
+    present = {file: r if file in held else same_file(previous_file(options, file), r) for file, r in files}
+    if None in present.values():
+        return False
+    for file, kept in present.items():
+        assert kept is not None
+        if file in held:
+            writer.claim(file, "the search index")
+        else:
+            writer.link(file, previous_file(options, file), "the search index", kept.inode)
+        outcome.records[file] = kept
+    return True

@@ -74,18 +74,20 @@ class Stage:
         return same
 
     def holds(self, file: str, inode: int, size: int, mtime_ns: int) -> bool:
-        """The inherited ``file`` is the very file recorded (same inode, size and mtime): keep it as it
-        is. One ``lstat``: the file in the site being replaced is that same file under another name."""
+        """The inherited ``file`` is the very file recorded (same inode, size and mtime), which can be
+        kept as it is (``claim``). One ``lstat``: the file in the site being replaced is that same file
+        under another name."""
         if file not in self.inherited:
             return False
         try:
             stat = os.lstat(os.path.join(self._root, file))
         except OSError:
             return False
-        if (stat.st_ino, stat.st_size, stat.st_mtime_ns) != (inode, size, mtime_ns):
-            return False
-        del self.inherited[file]
-        return True
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime_ns)
+
+    def claim(self, file: str) -> None:
+        """Keep the inherited ``file`` as it is (it is no longer removed at the end)."""
+        self.inherited.pop(file, None)
 
     def vacate_folders(self, folders: Iterable[str]) -> None:
         """Every inherited file under these folders unlinked (a tool that writes whole folders comes

@@ -144,8 +144,17 @@ class Writer:
         mtime) from the previous build: it stays as it is, with no other check needed."""
         if not self._stage.holds(file, inode, size, mtime_ns):
             return False
-        self.reserve(file, source)
+        self.claim(file, source)
         return True
+
+    def holds(self, file: str, inode: int, size: int, mtime_ns: int) -> bool:
+        """Whether ``keep`` would keep ``file`` (nothing is claimed)."""
+        return self._stage.holds(file, inode, size, mtime_ns)
+
+    def claim(self, file: str, source: str) -> None:
+        """Keep the recycled stage's ``file`` as it is (see ``holds``)."""
+        self._stage.claim(file)
+        self.reserve(file, source)
 
     def vacate(self, file: str) -> None:
         """Before a producer writes ``file`` itself (a rendering worker): an inherited file is unlinked."""
