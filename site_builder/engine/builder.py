@@ -5,8 +5,13 @@ For every output file of the last build, the cache keeps a ``Record``: the diges
 with the digest of their answers (see ``fingerprint``), and the size, mtime and inode of the file
 it left in the output folder. A warm build plans the whole site (cheap), then for each output:
 same route, same templates, same answers, and the file in output/ still the one recorded ->
-hard-link it from the previous output into the staging folder; otherwise render it. The writer's
-atomic swap and manifest are unchanged. Anything the engine cannot verify is rendered again.
+hard-link it from the previous output into the staging folder (or keep it there, when the
+recycled stage already holds that very file); otherwise render it. The writer's atomic swap and
+manifest are unchanged. Anything the engine cannot verify is rendered again.
+
+The usual edit changes release texts only. Then the archive's *listing* (everything but those
+texts) is the previous build's, and so is the plan: no route or answer is digested, and only the
+outputs that read a changed text (a question of its own, see ``tracking``) are rendered.
 
 Copies (static files, attachments) are linked when their source's stamp is the recorded one; each
 shard of the search index is linked when none of its pages changed (same files, same bytes), and
