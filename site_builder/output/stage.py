@@ -63,27 +63,28 @@ class Stage:
 
     def keeps(self, file: str, inode: int) -> bool:
         """The inherited ``file`` is the very file ``inode`` of the previous site: keep it as it is."""
-        if file not in self.inherited:
+        held = self._lstat(file)
+        if held is None or held.st_ino != inode:
             return False
-        try:  # lstat, not the walk's inode: some file systems (overlayfs) report another number there
-            same = os.lstat(os.path.join(self._root, file)).st_ino == inode
-        except OSError:
-            same = False
-        if same:
-            del self.inherited[file]
-        return same
+        self.claim(file)
+        return True
 
     def holds(self, file: str, inode: int, size: int, mtime_ns: int) -> bool:
         """The inherited ``file`` is the very file recorded (same inode, size and mtime), which can be
         kept as it is (``claim``). One ``lstat``: the file in the site being replaced is that same file
         under another name."""
+        held = self._lstat(file)
+        return held is not None and (held.st_ino, held.st_size, held.st_mtime_ns) == (inode, size, mtime_ns)
+
+    def _lstat(self, file: str) -> Optional[os.stat_result]:
+        """The inherited ``file``'s own stamp (``lstat``, not the walk's inode: some file systems,
+        overlayfs, report another number there); None when it is not inherited or cannot be read."""
         if file not in self.inherited:
-            return False
+            return None
         try:
-            stat = os.lstat(os.path.join(self._root, file))
+            return os.lstat(os.path.join(self._root, file))
         except OSError:
-            return False
-        return (stat.st_ino, stat.st_size, stat.st_mtime_ns) == (inode, size, mtime_ns)
+            return None
 
     def claim(self, file: str) -> None:
         """Keep the inherited ``file`` as it is (it is no longer removed at the end)."""
