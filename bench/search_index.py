@@ -6,12 +6,12 @@ Usage: python bench/search_index.py SITE [SITE ...] [--jobs J] [--most N] [--bef
 Each SITE is a built output folder (e.g. ``build.py build --no-cache`` of a bench corpus); its
 ``pagefind/`` folder is set aside and put back. For each site it prints:
 
-- inputs: each release page's search input written into the scratch folder (in a build the render
-  workers do this as they write the page; here one process does it for all);
-- cold: every shard indexed (``--jobs`` Pagefind runs at a time, ``--most`` pages per shard at most),
-  then ``languages.json``: what a build without a usable cache does;
-- one edit: one release's input changed (a word added): only its shard indexed again, its other
-  pages' inputs read back from their pages, as a warm build does;
+- inputs: each page read and its search input cut out, to learn the release pages' languages (in a
+  build the render workers do this as they write the page; here one process does it for all);
+- cold: every shard indexed (``--jobs`` Pagefind services at a time, ``--most`` pages per shard at
+  most, each page's input read back from the page and piped to Pagefind), then ``languages.json``:
+  what a build without a usable cache does;
+- one edit: one release's input changed (a word added): only its shard indexed again, as a warm build does;
 - ``--before``: one Pagefind run over every page's input (the index before it was split);
 - ``--whole``: Pagefind over every page of the site (before inputs were trimmed).
 
@@ -22,6 +22,7 @@ of the whole process tree, sampled from /proc every 50 ms. Asserts nothing.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shutil
 import subprocess
@@ -35,8 +36,8 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from site_builder.options import SEARCH_SHARD_PAGES  # noqa: E402
-from site_builder.output.search import (SCRATCH, SHARDS, SUBDIR, add_missing_inputs, index_shards,  # noqa: E402
-                                        search_input, search_language, write_input, write_languages)
+from site_builder.output.search import (SUBDIR, index_shards, page_input, search_input,  # noqa: E402
+                                        search_language, write_languages)
 from site_builder.output.shards import plan_shards  # noqa: E402
 
 
@@ -89,36 +90,36 @@ def measured(work: Callable[[], object]) -> str:
 def bench_site(site: Path, jobs: int, most: int, before: bool, whole: bool) -> None:
     pages = sorted(p for p in site.rglob("*.html") if SUBDIR not in p.relative_to(site).parts[:1])
     languages: dict[str, str] = {}
+    sizes: list[int] = []
 
-    def write_inputs() -> None:
+    def read_inputs() -> None:
         for path in pages:
             data = search_input(path.read_bytes())
             if data is not None:
-                file = path.relative_to(site).as_posix()
-                write_input(site / SCRATCH, file, data)
-                languages[file] = search_language(data)
-    print(f"{site}: inputs of {len(pages)} pages: {measured(write_inputs)}", flush=True)
+                languages[path.relative_to(site).as_posix()] = search_language(data)
+                sizes.append(len(data))
+    print(f"{site}: inputs of {len(pages)} pages: {measured(read_inputs)}", flush=True)
     shards = plan_shards(languages, most)
-    size = sum(p.stat().st_size for p in (site / SCRATCH).rglob("*") if p.is_file())
-    print(f"{site}: {len(languages)} release pages, {size / 1e6:.0f} MB of inputs, {len(shards)} shards "
+    print(f"{site}: {len(languages)} release pages, {sum(sizes) / 1e6:.0f} MB of inputs, {len(shards)} shards "
           f"(largest {max((len(s.files) for s in shards), default=0)} pages), --jobs {jobs}", flush=True)
     if before:
-        one = site / "one-index"
-        print(f"{site}: before (one run over every input): "
-              f"{measured(lambda: _pagefind(site / SCRATCH, one))}", flush=True)
-        shutil.rmtree(one)
-    print(f"{site}: cold: {measured(lambda: (index_shards(site, shards, jobs), write_languages(site, shards)))}",
+        with tempfile.TemporaryDirectory(prefix="inputs-", dir=site.parent) as folder:
+            for file in languages:
+                (Path(folder) / file).parent.mkdir(parents=True, exist_ok=True)
+                (Path(folder) / file).write_bytes(page_input(site, file))
+            one = Path(folder) / "one-index"
+            print(f"{site}: before (one run over every input): {measured(lambda: _pagefind(Path(folder), one))}",
+                  flush=True)
+    read = functools.partial(page_input, site)
+    print(f"{site}: cold: {measured(lambda: (index_shards(site, shards, jobs, read), write_languages(site, shards)))}",
           flush=True)
     edited = shards[0].files[len(shards[0].files) // 2]
     shard = next(s for s in shards if edited in s.files)
+    changed = page_input(site, edited).replace(b"</body>", b" benchmarkword</body>")
 
     def one_edit() -> None:
         shutil.rmtree(site / shard.folder)
-        page = search_input((site / edited).read_bytes())
-        assert page is not None
-        write_input(site / SCRATCH, edited, page.replace(b"</body>", b" benchmarkword</body>"))
-        add_missing_inputs(site, [shard], [edited])
-        index_shards(site, [shard], jobs)
+        index_shards(site, [shard], jobs, lambda file: changed if file == edited else read(file))
         write_languages(site, shards)
     print(f"{site}: one edit ({shard.folder}, {len(shard.files)} pages): {measured(one_edit)}", flush=True)
     if whole:
@@ -147,8 +148,7 @@ def main() -> None:
         try:
             bench_site(site, args.jobs, args.most, args.before, args.whole)
         finally:
-            for leftover in (SUBDIR, SCRATCH, SHARDS):
-                shutil.rmtree(site / leftover, ignore_errors=True)
+            shutil.rmtree(site / SUBDIR, ignore_errors=True)
             if (aside / SUBDIR).exists():
                 os.rename(aside / SUBDIR, site / SUBDIR)
             shutil.rmtree(aside)

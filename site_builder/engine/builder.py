@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any, Optional, cast
@@ -35,7 +34,6 @@ from ..content.model import Archive
 from ..errors import Diagnostic
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
-from ..output.search import SCRATCH, SHARDS
 from ..output.writer import Writer, read_manifest
 from ..plan.routes import Kind, Route
 from ..plan.site import Site
@@ -143,15 +141,10 @@ class Engine:
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
         render_one = self._tracked(site) if tracking else plain(Renderer(site, self.options.templates))
-        scratch = writer.stage / SCRATCH if self.options.search else None
-        try:
-            written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs, scratch)
-            self._note_rendered(written, digests, outcome)
-            if self.options.search:
-                search_index(writer, self.options, self.store is not None, index, previous, outcome, {item.file for item in written})
-        finally:
-            shutil.rmtree(writer.stage / SCRATCH, ignore_errors=True)
-            shutil.rmtree(writer.stage / SHARDS, ignore_errors=True)
+        written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs)
+        self._note_rendered(written, digests, outcome)
+        if self.options.search:
+            search_index(writer, self.options, self.store is not None, index, previous, outcome)
         outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if differs(previous.get(f), r)))
         outcome.removed = tuple(sorted(set(previous) - set(outcome.records)))
         self._plan = plan

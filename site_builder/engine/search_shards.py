@@ -6,11 +6,12 @@ it was indexed, and whose own files are intact, is linked; Pagefind runs only fo
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, Optional
 
 from ..options import Options
-from ..output.search import SUBDIR, Shard, add_missing_inputs, index_shards, write_languages
+from ..output.search import SUBDIR, Shard, index_shards, page_input, write_languages
 from ..output.shards import LANGUAGES, plan_shards, shard_digest
 from ..output.writer import Writer
 from .records import Outcome, Record, made_record, same_file
@@ -22,12 +23,12 @@ def previous_file(options: Options, file: str) -> str:
 
 
 def search_index(writer: Writer, options: Options, cached: bool, index: Optional[dict[str, Any]],
-                 previous: dict[str, Record], outcome: Outcome, rendered: set[str]) -> None:
+                 previous: dict[str, Record], outcome: Outcome) -> None:
     """Each shard's pages the same files with the same bytes -> the same bundle: link it; index the others.
 
     ``previous`` are the records of the output this build replaces (``cached``: they can be trusted),
-    ``index`` the cache's index of it (with each shard's digest), ``rendered`` the pages this build
-    rendered (their search inputs are in the stage's scratch folder; the linked pages' are read back)."""
+    ``index`` the cache's index of it (with each shard's digest). Pagefind reads each page of a shard
+    to index from the stage, rendered or linked."""
     pages = {f: r for f, r in outcome.records.items() if r.searchable}
     shards = plan_shards({f: r.language for f, r in pages.items()}, options.search_shard_pages)
     digests = {f: r.search_digest for f, r in pages.items()}
@@ -46,8 +47,7 @@ def search_index(writer: Writer, options: Options, cached: bool, index: Optional
             continue
         todo.append(shard)
     writer.vacate_folders(shard.folder for shard in todo)
-    add_missing_inputs(writer.stage, todo, rendered)
-    made = index_shards(writer.stage, todo, options.jobs)
+    made = index_shards(writer.stage, todo, options.jobs, functools.partial(page_input, writer.stage))
     writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
     made.append(write_languages(writer.stage, shards))
     writer.adopt(made, "the search index")

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
-from .search import search_input, search_language, write_input
+from .search import search_input, search_language
 from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Attachment, Meeting
@@ -281,28 +281,27 @@ class Written:
     mtime_ns: int
     inode: int
     digest: bytes  # BLAKE2b of the bytes
-    searchable: bool  # a page the search index reads (its search input was written, if asked for)
+    searchable: bool  # a page the search index reads
     note: Any = None  # what ``render_one`` returned besides the bytes (the engine's fingerprint)
     language: str = ""  # a searchable page's language, as the search index files it
     search_digest: bytes = b""  # BLAKE2b of a searchable page's search input (what the index reads of it)
 
 
-_job: Optional[tuple[RenderOne, tuple[Route, ...], Path, Optional[Path]]] = None  # per worker process, never shared
+_job: Optional[tuple[RenderOne, tuple[Route, ...], Path]] = None  # per worker process, never shared
 
 
-def _init_worker(render_one: RenderOne, routes: tuple[Route, ...], stage: Path, scratch: Optional[Path]) -> None:
+def _init_worker(render_one: RenderOne, routes: tuple[Route, ...], stage: Path) -> None:
     global _job
-    _job = (render_one, routes, stage, scratch)
+    _job = (render_one, routes, stage)
 
 
 def _render_chunk(indices: list[int]) -> tuple[list[Written], list[Diagnostic]]:
     assert _job is not None
-    render_one, routes, stage, scratch = _job
-    return _render_routes(render_one, [routes[i] for i in indices], stage, scratch)
+    render_one, routes, stage = _job
+    return _render_routes(render_one, [routes[i] for i in indices], stage)
 
 
-def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path,
-                   scratch: Optional[Path] = None) -> tuple[list[Written], list[Diagnostic]]:
+def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path) -> tuple[list[Written], list[Diagnostic]]:
     out: list[Written] = []
     problems: list[Diagnostic] = []
     made: set[Path] = set()
@@ -312,16 +311,15 @@ def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path,
         except ContentError as exc:
             problems.extend(exc.diagnostics)
             continue
-        out.append(write_file(stage, route.output_file, data, note, made, scratch))
+        out.append(write_file(stage, route.output_file, data, note, made))
     return out, problems
 
 
-def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Optional[set[Path]] = None,
-               scratch: Optional[Path] = None) -> Written:
+def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Optional[set[Path]] = None) -> Written:
     """Write one output (its place was reserved with the writer) and describe it.
 
-    A page the search index reads also gets its search input written under ``scratch`` (when
-    given), here where its bytes are at hand: the indexer never reads the whole site again.
+    A page the search index reads is described by the language and digest of its search input,
+    here where its bytes are at hand (the indexer reads the input back only for a shard it redoes).
     """
     target = stage.joinpath(*file.split("/"))
     if made is None or target.parent not in made:
@@ -333,8 +331,6 @@ def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Opti
         stream.flush()  # the mtime noted is the file's final one
         stat = os.fstat(stream.fileno())
     extracted = search_input(data) if file.endswith(".html") and SEARCHABLE in data else None
-    if extracted is not None and scratch is not None:
-        write_input(scratch, file, extracted)
     return Written(file, len(data), stat.st_mtime_ns, stat.st_ino, hashlib.blake2b(data, digest_size=16).digest(),
                    extracted is not None, note, *_search_note(extracted))
 
@@ -348,18 +344,17 @@ def _search_note(extracted: Optional[bytes]) -> tuple[str, bytes]:
 
 
 def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequence[int], stage: Path,
-              jobs: int, scratch: Optional[Path] = None) -> list[Written]:
-    """Render ``routes[i]`` for each index into ``stage`` (search inputs into ``scratch``, if given);
-    raise ContentError with every template problem."""
+              jobs: int) -> list[Written]:
+    """Render ``routes[i]`` for each index into ``stage``; raise ContentError with every template problem."""
     if jobs <= 1 or len(indices) < 8:
-        out, problems = _render_routes(render_one, [routes[i] for i in indices], stage, scratch)
+        out, problems = _render_routes(render_one, [routes[i] for i in indices], stage)
     else:
         size = max(4, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
         out, problems = [], []
         done = in_parallel(jobs, chunks,
-                           lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage, scratch),
-                           _render_chunk, _init_worker, (render_one, routes, stage, scratch))
+                           lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
+                           _render_chunk, _init_worker, (render_one, routes, stage))
         for chunk_out, chunk_problems in done:
             out.extend(chunk_out)
             problems.extend(chunk_problems)

@@ -5,9 +5,9 @@ fragments per language that the browser fetches on demand, so search stays fast 
 and never talks to another host. Pages opt in with ``data-pagefind-body`` (release pages only).
 
 Pagefind is given only what it indexes: of each page that has a ``data-pagefind-body`` element,
-the ``<html>`` tag (its language) and that element (``search_input``), which the render workers
-write into a scratch folder of the stage as they write the page. Everything else (head,
-navigation, side panels, list pages) would be read and parsed only to be thrown away.
+the ``<html>`` tag (its language) and that element (``search_input``), read back from the page
+in the stage and sent through a pipe to Pagefind's service mode: no copy is written. Everything
+else (head, navigation, side panels, list pages) would be read and parsed only to be thrown away.
 
 The pages are split into shards (``shards.py``): one language each, a stable share of its pages.
 Each shard is one Pagefind run into its own bundle, ``pagefind/<language>/<n>/``; up to ``jobs``
@@ -19,22 +19,23 @@ worker and WebAssembly) and merges the others into it (templates/static/search.j
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import os
 import re
-import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from ..errors import ToolError
 from ..workers import die_with_parent
-from .shards import LANGUAGES, SCRATCH, SHARD_PAGES, SHARDS, SUBDIR, Shard, languages_manifest, plan_shards
+from .shards import LANGUAGES, SHARD_PAGES, SUBDIR, Shard, languages_manifest, plan_shards
 
-__all__ = ["SUBDIR", "SCRATCH", "SHARDS", "LANGUAGES", "SHARD_PAGES", "Shard", "SearchIndexError", "search_input",
-           "search_language", "search_inputs", "write_input", "index_shards", "write_languages", "index_site"]
+__all__ = ["SUBDIR", "LANGUAGES", "SHARD_PAGES", "Shard", "SearchIndexError", "search_input", "search_language",
+           "search_inputs", "page_input", "index_shards", "write_languages", "index_site"]
 
 # Pagefind's ready-made interfaces: we ship our own small one (templates/static/search.js).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -95,61 +96,149 @@ def search_inputs(pages: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, byt
                 yield file, data
 
 
-def write_input(scratch: Path, file: str, data: bytes) -> None:
-    """One page's search input, at the page's own path under ``scratch``."""
-    path = scratch.joinpath(*file.split("/"))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def page_input(folder: Path, file: str) -> bytes:
+    """The search input of the page ``file`` of ``folder`` (read back: the OS has it in memory)."""
+    try:
+        data = search_input(folder.joinpath(*file.split("/")).read_bytes())
+    except OSError as exc:
+        raise SearchIndexError(f"cannot read {file} for the search index ({exc.strerror or exc})") from None
+    if data is None:
+        raise SearchIndexError(f"{file} no longer has the element the search index reads")
+    return data
 
 
 # --- running Pagefind, one shard per process, ``jobs`` at a time ----------------------------------
 
-def index_shards(stage: Path, shards: Sequence[Shard], jobs: int) -> list[str]:
+def index_shards(stage: Path, shards: Sequence[Shard], jobs: int, read: Callable[[str], bytes]) -> list[str]:
     """Index each shard into ``stage/<shard.folder>``; return the files made, relative to ``stage``, sorted.
 
-    The shard's inputs must be in ``stage/SCRATCH`` (at each page's path); they are moved into one
-    folder per shard first. Same inputs, same bytes, whatever ``jobs`` and the order the runs end in.
+    ``read(file)`` gives a page's search input (see ``page_input``). Each run is Pagefind's service
+    mode fed through a pipe: no input is written to disk (a scratch copy of 10,000 inputs cost as
+    much to make, move and delete as to index), and Pagefind indexes the first pages while the
+    next are read. Pages go in sorted order and the service handles its messages one by one, so
+    the same inputs give the same bytes, whatever ``jobs`` and the order the runs end in.
     """
-    scratch, sorted_inputs = stage / SCRATCH, stage / SHARDS
-    for shard in shards:
-        for file in shard.files:
-            source = scratch.joinpath(*file.split("/"))
-            target = sorted_inputs.joinpath(shard.folder, *file.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.replace(source, target)
-            except FileNotFoundError:
-                raise SearchIndexError(f"the search input of {file} is missing from {SCRATCH}/") from None
     runs = max(1, min(jobs, len(shards)))
     threads = _threads_per_run(runs)
     waiting = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # biggest first: the last run to end is small
     running: list[_Run] = []
     made: list[str] = []
-    try:  # one thread starts and reaps every run: forking from several threads could deadlock a child
+    try:  # this thread starts every run (forking from several threads could deadlock a child); each
+        # run's pipes are served by two threads of its own
         while waiting or running:
             while waiting and len(running) < runs:
-                running.append(_start(stage, waiting.pop(0), threads))
-            ended = [run for run in running if run.process.poll() is not None]
+                running.append(_start(stage, waiting.pop(0), threads, read))
+            ended = [run for run in running if not run.collector.is_alive()]
             for run in ended:
                 running.remove(run)
                 made += _finish(stage, run)
             if not ended:
                 if any(time.monotonic() - run.started > TIMEOUT for run in running):
                     raise SearchIndexError(f"Pagefind ran for more than {TIMEOUT // 60} minutes on one shard")
-                time.sleep(0.005)
+                running[0].collector.join(0.01)
     finally:
         for run in running:  # after a failure: no run outlives the build
+            run.outcome.setdefault("error", "stopped")
             run.process.kill()
-            run.process.wait()
-            run.log.close()
+        for run in running:
+            run.collector.join()  # it sees the end of the answers and reaps the process
     return sorted(made)
 
 
 class _Run(NamedTuple):
     shard: Shard
     process: subprocess.Popen[bytes]
-    log: BinaryIO  # what it prints (only on failure: --silent), for the error message
+    feeder: threading.Thread  # writes the requests
+    collector: threading.Thread  # reads the answers until the bundle is written, then ends the run
+    outcome: dict[str, Any]  # "files": the bundle as Pagefind answered; "error": why the run failed
     started: float
+
+
+def _requests(shard: Shard, read: Callable[[str], bytes]) -> Iterator[bytes]:
+    """The service's messages for one shard: a new index (number 0 in a new process), each page, and
+    a request for the bundle's files (written here: only those the site serves, each one complete).
+
+    The message number of the last one is ``len(shard.files) + 2``: its answer ends the run."""
+    yield _message(1, {"type": "NewIndex", "config": None})
+    for number, file in enumerate(shard.files, start=2):
+        yield _message(number, {"type": "AddFile", "index_id": 0, "file_path": file, "url": None,
+                                "file_contents": read(file).decode("utf-8", "replace")})
+    yield _message(len(shard.files) + 2, {"type": "GetFiles", "index_id": 0})
+
+
+def _message(number: int, payload: dict[str, Any]) -> bytes:
+    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8")) + b","
+
+
+def _feed(run: _Run, read: Callable[[str], bytes]) -> None:
+    assert run.process.stdin is not None
+    try:
+        for request in _requests(run.shard, read):
+            run.process.stdin.write(request)
+        run.process.stdin.flush()
+    except SearchIndexError as exc:  # a page cannot be read: the run is over
+        run.outcome.setdefault("error", str(exc))
+        run.process.kill()
+    except (OSError, ValueError):  # the process ended (the collector says why)
+        pass
+
+
+def _collect(run: _Run) -> None:
+    """Read the service's answers until the bundle's files come; then end the run.
+
+    Pagefind's error output comes on the same pipe (as its own Python API has it): text that is
+    not an answer is what Pagefind had to say when it failed."""
+    assert run.process.stdout is not None
+    last, pending = len(run.shard.files) + 2, b""
+    try:
+        while True:
+            chunk = os.read(run.process.stdout.fileno(), 1 << 16)
+            if not chunk:
+                run.outcome.setdefault("error", _failure(pending))
+                return
+            *answers, pending = (pending + chunk).split(b",")
+            for answer in answers:
+                try:
+                    message = json.loads(base64.b64decode(answer, validate=True))
+                except ValueError:
+                    run.outcome.setdefault("error", _failure(answer + b"," + pending))
+                    return
+                payload = message.get("payload") if isinstance(message, dict) else None
+                if not isinstance(payload, dict) or payload.get("type") == "Error":
+                    detail = payload.get("message") if isinstance(payload, dict) else None
+                    run.outcome.setdefault("error", f"Pagefind failed: {detail or 'an unexpected answer'}")
+                    return
+                if message.get("message_id") == last:
+                    run.outcome["files"] = payload.get("files")
+                    return
+    except OSError as exc:
+        run.outcome.setdefault("error", f"Pagefind failed: its answer is unreadable ({exc})")
+    finally:
+        _end(run)
+
+
+def _failure(printed: bytes) -> str:
+    lines = printed.decode("utf-8", "replace").strip().splitlines()
+    return "Pagefind failed" + (f": {lines[-1].strip()}" if lines else "")
+
+
+def _end(run: _Run) -> None:
+    """Stop the service: closing its input ends it once its work is done; after a failure, kill it."""
+    if "error" in run.outcome:
+        run.process.kill()
+    run.feeder.join()  # it has written everything, or its process is dead: it cannot block now
+    try:
+        assert run.process.stdin is not None
+        run.process.stdin.close()
+    except OSError:
+        pass
+    try:
+        run.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        run.process.kill()
+        run.process.wait()
+    assert run.process.stdout is not None
+    run.process.stdout.close()
 
 
 def _threads_per_run(runs: int) -> int:
@@ -158,49 +247,63 @@ def _threads_per_run(runs: int) -> int:
     return max(1, cpus // runs)
 
 
-def _start(stage: Path, shard: Shard, threads: int) -> _Run:
+def _start(stage: Path, shard: Shard, threads: int, read: Callable[[str], bytes]) -> _Run:
     target = stage / shard.folder
     if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
         raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
-    inputs = stage / SHARDS / shard.folder
-    command = _pagefind() + ["--site", str(inputs), "--output-path", str(target), "--silent"]
-    log = open(inputs.with_name(inputs.name + ".log"), "w+b")
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                   env=dict(os.environ, RAYON_NUM_THREADS=str(threads)),
+        process = subprocess.Popen(_pagefind() + ["--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, env=dict(os.environ, RAYON_NUM_THREADS=str(threads)),
                                    preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
     except OSError as exc:
-        log.close()
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    return _Run(shard, process, log, time.monotonic())
+    outcome: dict[str, Any] = {}
+    feeder = threading.Thread(target=lambda: _feed(run, read), name=f"pagefind-feed-{shard.folder}", daemon=True)
+    collector = threading.Thread(target=lambda: _collect(run), name=f"pagefind-read-{shard.folder}", daemon=True)
+    run = _Run(shard, process, feeder, collector, outcome, time.monotonic())
+    feeder.start()
+    collector.start()
+    return run
 
 
 def _finish(stage: Path, run: _Run) -> list[str]:
-    """A run that ended: its bundle checked and trimmed; the files it holds, relative to ``stage``."""
-    target = stage / run.shard.folder
-    with run.log:
-        run.log.seek(0)
-        printed = run.log.read().decode("utf-8", "replace")
-    if run.process.returncode != 0 or not (target / ENTRY).is_file():  # exit 0 with no index: a full disk
-        detail = printed.strip().splitlines()
-        raise SearchIndexError("Pagefind failed" + (f": {detail[-1]}" if detail else "")
+    """A run that ended: the files of its bundle the browser may fetch, written; their names, relative to ``stage``."""
+    files = run.outcome.get("files")
+    if "error" in run.outcome or not isinstance(files, list):
+        raise SearchIndexError(run.outcome.get("error", "Pagefind gave no index")
                                + " (is the pagefind[bin] package installed? run make site)")
-    for name in UNUSED:
-        (target / name).unlink(missing_ok=True)
-    entry = _normalise_entry(target / ENTRY)
-    _keep_runtime(target, entry, run.shard.first)
-    return sorted(p.relative_to(stage).as_posix() for p in target.rglob("*") if p.is_file())
+    try:
+        bundle = {str(f["path"]): base64.b64decode(f["content"]) for f in files}
+        entry = json.loads(bundle[ENTRY])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SearchIndexError(f"Pagefind's index is unreadable ({exc})") from None
+    # Pagefind lists languages in hash-map order: sorted keys make two builds byte-identical
+    bundle[ENTRY] = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    target, made, folders = stage / run.shard.folder, [], set()
+    for name in sorted(name for name in bundle if _served(name, entry, run.shard.first)):
+        parts = name.split("/")
+        if not all(parts) or ".." in parts or "\\" in name:
+            raise SearchIndexError(f"Pagefind named a file outside its bundle: {name}")
+        path = target.joinpath(*parts)
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        path.write_bytes(bundle[name])
+        made.append(f"{run.shard.folder}/{name}")
+    return made
 
 
-def _keep_runtime(target: Path, entry: dict[str, object], first: bool) -> None:
-    """The browser loads Pagefind's script, worker and one WebAssembly per language from the
-    language's first bundle only (the others are merged into it): elsewhere they are never fetched."""
-    languages = entry.get("languages")
-    needed = {f"wasm.{lang.get('wasm') or 'unknown'}.pagefind" for lang in languages.values()
-              if isinstance(lang, dict)} if first and isinstance(languages, dict) else set()
-    for path in target.iterdir():
-        if path.name.startswith("wasm.") and path.name not in needed or path.name in RUNTIME and not first:
-            path.unlink()
+def _served(name: str, entry: dict[str, Any], first: bool) -> bool:
+    """A file of the bundle the browser may fetch. Not Pagefind's ready-made interfaces (we ship our
+    own); the script, worker and one WebAssembly per language only in a language's first bundle
+    (the others are merged into it)."""
+    if name in UNUSED:
+        return False
+    if name.startswith("wasm."):
+        languages = entry.get("languages")
+        return first and isinstance(languages, dict) and any(
+            name == f"wasm.{lang.get('wasm') or 'unknown'}.pagefind" for lang in languages.values() if isinstance(lang, dict))
+    return first or name not in RUNTIME
 
 
 def _pagefind() -> list[str]:
@@ -210,16 +313,6 @@ def _pagefind() -> list[str]:
         return [str(pagefind_bin.get_executable())]
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"Pagefind is not installed ({exc}); run make site to install the pagefind[bin] package") from None
-
-
-def _normalise_entry(entry: Path) -> dict[str, object]:
-    """Pagefind lists languages in hash-map order; sorted keys make two builds byte-identical."""
-    try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # cut short (a full disk): no index is better than a broken one
-        raise SearchIndexError(f"Pagefind's index is unreadable ({exc}); is the disk full?") from None
-    entry.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-    return data if isinstance(data, dict) else {}
 
 
 def write_languages(stage: Path, shards: Sequence[Shard]) -> str:
@@ -244,29 +337,10 @@ def index_site(folder: Path, jobs: int = 1, most: int = SHARD_PAGES) -> list[str
     if (folder / SUBDIR).exists():
         raise SearchIndexError(f"{SUBDIR}/ already exists in the site: a static file or page took the search index's place")
     languages: dict[str, str] = {}
-    try:
-        for path in sorted(folder.rglob("*.html")):
-            file = path.relative_to(folder).as_posix()
-            data = search_input(path.read_bytes()) if path.is_file() else None
-            if data is not None:
-                write_input(folder / SCRATCH, file, data)
-                languages[file] = search_language(data)
-        shards = plan_shards(languages, most)
-        files = index_shards(folder, shards, jobs)
-        return sorted(files + [write_languages(folder, shards)])
-    finally:
-        shutil.rmtree(folder / SCRATCH, ignore_errors=True)
-        shutil.rmtree(folder / SHARDS, ignore_errors=True)
-
-
-def add_missing_inputs(stage: Path, shards: Sequence[Shard], present: Iterable[str]) -> None:
-    """The search inputs of pages of ``shards`` that were not rendered (linked from the last build),
-    from their file in the stage: only for the shards about to be indexed again."""
-    have = set(present)
-    for shard in shards:
-        for file in shard.files:
-            if file not in have:
-                data = search_input(stage.joinpath(*file.split("/")).read_bytes())
-                if data is None:
-                    raise SearchIndexError(f"{file} no longer has the element the search index reads")
-                write_input(stage / SCRATCH, file, data)
+    for path in sorted(folder.rglob("*.html")):
+        data = search_input(path.read_bytes()) if path.is_file() else None
+        if data is not None:
+            languages[path.relative_to(folder).as_posix()] = search_language(data)
+    shards = plan_shards(languages, most)
+    files = index_shards(folder, shards, jobs, functools.partial(page_input, folder))
+    return sorted(files + [write_languages(folder, shards)])

@@ -24,8 +24,6 @@ SHARD_PAGES = SEARCH_SHARD_PAGES  # at most about this many pages per shard (doc
 
 SUBDIR = "pagefind"
 LANGUAGES = "languages.json"  # in SUBDIR: each language's bundles, for the browser
-SCRATCH = ".search-input"  # in the stage: each page's search input, at the page's path; removed before commit
-SHARDS = ".search-shards"  # in the stage: the same inputs, one folder per shard being indexed
 
 _SAFE = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
 
