@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISFIFO, S_ISREG, S_ISSOCK
-from typing import Callable
+from typing import Callable, Optional
 
 from ..errors import Diagnostic
 
@@ -54,33 +54,58 @@ def discover(content: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     root = content.resolve()
     found: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    for dirpath, dirnames, filenames in os.walk(content, followlinks=False, onerror=_unreadable_folder(content, problems)):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d))
-        current = Path(dirpath)
-        for name in list(dirnames):
-            link = current / name
-            if link.is_symlink():
-                dirnames.remove(name)
-                rel = link.relative_to(content).as_posix()
-                problem = _check_link(link, rel, root)
-                if problem:
-                    problems.append(problem)
-                else:
-                    # a link to a folder inside content/ is walked like a folder
-                    found.extend(_walk_linked(link, content, root, problems))
-        for name in sorted(filenames):
-            if is_ignored(name):
-                continue
-            path = current / name
-            rel = path.relative_to(content).as_posix()
-            if path.is_symlink():
-                problem = _check_link(path, rel, root)
-                if problem:
-                    problems.append(problem)
-                    continue
-            _add_file(path, rel, found, problems)
+    _walk(content, str(content), "", root, found, problems)
     found.sort(key=lambda s: s.rel)
     return found, problems
+
+
+def _walk(content: Path, folder: str, prefix: str, root: Path, found: list[SourceFile], problems: list[Diagnostic]) -> None:
+    """One folder (``prefix``: its path in content/ with a final slash), then its subfolders, by name.
+
+    ``os.scandir`` tells folders, files and links apart without a system call per entry (a
+    ``Path`` per file and its ``is_symlink`` were a third of a one-edit build's check that nothing
+    changed, at 10,000 releases); the order and the problems are those of ``os.walk``.
+    """
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted((e for e in listing if not is_ignored(e.name)), key=lambda e: e.name)
+    except OSError as error:
+        _unreadable_folder(content, problems)(error)
+        return
+    folders: list[os.DirEntry[str]] = []
+    files: list[os.DirEntry[str]] = []
+    for entry in entries:
+        (folders if _is_folder(entry) else files).append(entry)
+    subfolders: list[os.DirEntry[str]] = []
+    for entry in folders:
+        if entry.is_symlink():
+            link, rel = Path(entry.path), prefix + entry.name
+            problem = _check_link(link, rel, root)
+            if problem:
+                problems.append(problem)
+            else:
+                # a link to a folder inside content/ is walked like a folder
+                found.extend(_walk_linked(link, content, root, problems))
+        else:
+            subfolders.append(entry)
+    for entry in files:
+        path, rel = Path(entry.path), prefix + entry.name
+        if entry.is_symlink():
+            problem = _check_link(path, rel, root)
+            if problem:
+                problems.append(problem)
+                continue
+        _add_file(path, rel, found, problems, None if entry.is_symlink() else entry)
+    for entry in subfolders:
+        _walk(content, entry.path, prefix + entry.name + "/", root, found, problems)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (as ``os.walk`` sorts them)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _unreadable_folder(content: Path, problems: list[Diagnostic]) -> Callable[[OSError], None]:
@@ -98,10 +123,11 @@ def stamp_of(stat: os.stat_result) -> tuple[int, int, int, int]:
     return (stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns, stat.st_ino)
 
 
-def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diagnostic]) -> None:
-    """Add a regular, readable file; report anything else."""
+def _add_file(path: Path, rel: str, found: list[SourceFile], problems: list[Diagnostic],
+              entry: Optional[os.DirEntry[str]] = None) -> None:
+    """Add a regular, readable file; report anything else (``entry``: the listing's, when not a link)."""
     try:
-        stat = path.stat()
+        stat = entry.stat() if entry is not None else path.stat()
     except OSError as exc:
         problems.append(Diagnostic(rel, 0, f"cannot read this file ({exc.strerror or exc})",
                                    "check that it still exists and that you may read it", code="unreadable"))

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
 
+import orjson
+
 from ..errors import ToolError
 from ..workers import die_with_parent
 from .shards import LANGUAGES, SHARD_PAGES, SUBDIR, Shard, languages_manifest, plan_shards
@@ -167,7 +169,7 @@ def _requests(shard: Shard, read: Callable[[str], bytes]) -> Iterator[bytes]:
 
 
 def _message(number: int, payload: dict[str, Any]) -> bytes:
-    return base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode("utf-8")) + b","
+    return base64.b64encode(orjson.dumps({"message_id": number, "payload": payload})) + b","
 
 
 def _feed(run: _Run, read: Callable[[str], bytes]) -> None:
@@ -189,32 +191,45 @@ def _collect(run: _Run) -> None:
     Pagefind's error output comes on the same pipe (as its own Python API has it): text that is
     not an answer is what Pagefind had to say when it failed."""
     assert run.process.stdout is not None
-    last, pending = len(run.shard.files) + 2, b""
+    last, pending = len(run.shard.files) + 2, bytearray()
     try:
         while True:
-            chunk = os.read(run.process.stdout.fileno(), 1 << 16)
+            chunk = os.read(run.process.stdout.fileno(), 1 << 20)
             if not chunk:
-                run.outcome.setdefault("error", _failure(pending))
+                run.outcome.setdefault("error", _failure(bytes(pending)))
                 return
-            *answers, pending = (pending + chunk).split(b",")
-            for answer in answers:
-                try:
-                    message = json.loads(base64.b64decode(answer, validate=True))
-                except ValueError:
-                    run.outcome.setdefault("error", _failure(answer + b"," + pending))
+            end = chunk.find(b",")
+            if end >= 0:
+                end += len(pending)
+            pending += chunk  # the bundle's answer is megabytes: only the new bytes are searched
+            while end >= 0:
+                answer = bytes(pending[:end])
+                del pending[:end + 1]
+                if not _answered(run, answer, last, pending):
                     return
-                payload = message.get("payload") if isinstance(message, dict) else None
-                if not isinstance(payload, dict) or payload.get("type") == "Error":
-                    detail = payload.get("message") if isinstance(payload, dict) else None
-                    run.outcome.setdefault("error", f"Pagefind failed: {detail or 'an unexpected answer'}")
-                    return
-                if message.get("message_id") == last:
-                    run.outcome["files"] = payload.get("files")
-                    return
+                end = pending.find(b",")
     except OSError as exc:
         run.outcome.setdefault("error", f"Pagefind failed: its answer is unreadable ({exc})")
     finally:
         _end(run)
+
+
+def _answered(run: _Run, answer: bytes, last: int, rest: bytearray) -> bool:
+    """Note one answer of the service; False when the run is over (its bundle came, or it failed)."""
+    try:
+        message = orjson.loads(base64.b64decode(answer, validate=True))
+    except ValueError:
+        run.outcome.setdefault("error", _failure(answer + b"," + bytes(rest)))
+        return False
+    payload = message.get("payload") if isinstance(message, dict) else None
+    if not isinstance(payload, dict) or payload.get("type") == "Error":
+        detail = payload.get("message") if isinstance(payload, dict) else None
+        run.outcome.setdefault("error", f"Pagefind failed: {detail or 'an unexpected answer'}")
+        return False
+    if message.get("message_id") == last:
+        run.outcome["files"] = payload.get("files")
+        return False
+    return True
 
 
 def _failure(printed: bytes) -> str:
