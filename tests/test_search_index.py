@@ -36,11 +36,10 @@ def test_search_input_keeps_the_language_and_the_body_element_only() -> None:
 
 async def pagefind_of_whole_pages(site: Path, bundle: Path) -> None:
     """Pagefind's own index (its Python API) of every page of ``site``, whole, in the order of their names."""
-    from pagefind.index import PagefindIndex
-    async with PagefindIndex() as index:
+    from pagefind.index import IndexConfig, PagefindIndex
+    async with PagefindIndex(IndexConfig(output_path=str(bundle))) as index:  # written there on leaving
         for name in sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")):
             await index.add_html_file(content=(site / name).read_text(encoding="utf-8"), source_path=name)
-        await index.write_files(output_path=str(bundle))
 
 
 def test_each_bundle_is_what_pagefind_makes_of_the_whole_site_in_its_language(tmp_path: Path) -> None:
