@@ -140,9 +140,13 @@ class Engine:
                 writer.reserve(file, route.source)
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
-        render_one = self._tracked(site) if tracking else plain(Renderer(site, self.options.templates))
-        written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs)
+        render_one, renderer = self._tracked(site) if tracking else self._plain(site)
+        try:
+            written = render_to(render_one, site.routes, todo, writer.stage, self.options.jobs)
+        finally:  # the rendered fragments (a release's item in every list: 60 MB at 10,000 releases)
+            renderer.new_plan()  # are not needed now: the search step and the records reuse that memory
         self._note_rendered(written, digests, outcome)
+        del written
         if self.options.search:
             search_index(writer, self.options, self.store is not None, index, previous, outcome)
         outcome.changed = tuple(sorted(f for f, r in outcome.records.items() if differs(previous.get(f), r)))
@@ -253,7 +257,11 @@ class Engine:
 
     # --- rendering -------------------------------------------------------------------------------
 
-    def _tracked(self, site: Site) -> RenderOne:
+    def _plain(self, site: Site) -> tuple[RenderOne, Renderer]:
+        renderer = Renderer(site, self.options.templates)
+        return plain(renderer), renderer
+
+    def _tracked(self, site: Site) -> tuple[RenderOne, Renderer]:
         """Render with the views behind the tracker; note what each page read and which templates."""
         tracker = Tracker()
         tracker.reset(site.views, site.routes)
@@ -282,7 +290,7 @@ class Engine:
                     tracker.raw = False
             used = loader.end()
             return data, (fingerprint(reads, digester) if reads is not None else None, used)
-        return render_one
+        return render_one, renderer
 
     def _note_rendered(self, written: list[Written], digests: dict[str, bytes], outcome: Outcome) -> None:
         interned = {question: number for number, question in enumerate(outcome.questions)}

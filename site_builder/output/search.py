@@ -24,11 +24,12 @@ import functools
 import json
 import os
 import re
+import selectors
 import subprocess
-import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 import orjson
 
@@ -119,41 +120,61 @@ def index_shards(stage: Path, shards: Sequence[Shard], jobs: int, read: Callable
     much to make, move and delete as to index), and Pagefind indexes the first pages while the
     next are read. Pages go in sorted order and the service handles its messages one by one, so
     the same inputs give the same bytes, whatever ``jobs`` and the order the runs end in.
+
+    This one thread serves every run's pipes (a selector, non-blocking writes): no thread forks,
+    and what the runs read and receive is allocated where the rendered pages were just freed.
     """
     runs = max(1, min(jobs, len(shards)))
     threads = _threads_per_run(runs)
     waiting = sorted(shards, key=lambda s: (-len(s.files), s.folder))  # biggest first: the last run to end is small
     running: list[_Run] = []
     made: list[str] = []
-    try:  # this thread starts every run (forking from several threads could deadlock a child); each
-        # run's pipes are served by two threads of its own
-        while waiting or running:
-            while waiting and len(running) < runs:
-                running.append(_start(stage, waiting.pop(0), threads, read))
-            ended = [run for run in running if not run.collector.is_alive()]
-            for run in ended:
-                running.remove(run)
-                made += _finish(stage, run)
-            if not ended:
+    with selectors.DefaultSelector() as selector:
+        try:
+            while waiting or running:
+                while waiting and len(running) < runs:
+                    running.append(_start(stage, waiting.pop(0), threads, read, selector))
+                for key, _ in selector.select(timeout=1.0):
+                    run = key.data
+                    if key.fd == run.input:
+                        _send(run, selector)
+                    else:
+                        _receive(run)
+                for run in [run for run in running if run.over]:
+                    running.remove(run)
+                    _end(run, selector)
+                    made += _finish(stage, run)
                 if any(time.monotonic() - run.started > TIMEOUT for run in running):
                     raise SearchIndexError(f"Pagefind ran for more than {TIMEOUT // 60} minutes on one shard")
-                running[0].collector.join(0.01)
-    finally:
-        for run in running:  # after a failure: no run outlives the build
-            run.outcome.setdefault("error", "stopped")
-            run.process.kill()
-        for run in running:
-            run.collector.join()  # it sees the end of the answers and reaps the process
+        finally:
+            for run in running:  # after a failure: no run outlives the build
+                run.outcome.setdefault("error", "stopped")
+                _end(run, selector)
     return sorted(made)
 
 
-class _Run(NamedTuple):
+@dataclass
+class _Run:
+    """One Pagefind service indexing one shard."""
+
     shard: Shard
     process: subprocess.Popen[bytes]
-    feeder: threading.Thread  # writes the requests
-    collector: threading.Thread  # reads the answers until the bundle is written, then ends the run
-    outcome: dict[str, Any]  # "files": the bundle as Pagefind answered; "error": why the run failed
+    requests: Iterator[bytes]  # the messages still to send
     started: float
+    outgoing: memoryview = memoryview(b"")  # the part of the current message not yet written
+    answers: bytearray = field(default_factory=bytearray)  # received, not yet a whole answer
+    outcome: dict[str, Any] = field(default_factory=dict)  # "files": the bundle as Pagefind answered; "error"
+    over: bool = False
+
+    @property
+    def input(self) -> int:
+        assert self.process.stdin is not None
+        return self.process.stdin.fileno()
+
+    @property
+    def output(self) -> int:
+        assert self.process.stdout is not None
+        return self.process.stdout.fileno()
 
 
 def _requests(shard: Shard, read: Callable[[str], bytes]) -> Iterator[bytes]:
@@ -172,54 +193,59 @@ def _message(number: int, payload: dict[str, Any]) -> bytes:
     return base64.b64encode(orjson.dumps({"message_id": number, "payload": payload})) + b","
 
 
-def _feed(run: _Run, read: Callable[[str], bytes]) -> None:
-    assert run.process.stdin is not None
+def _send(run: _Run, selector: selectors.BaseSelector) -> None:
+    """Write what the pipe takes of the next messages. Its input stays open once all is sent:
+    the service exits as soon as it sees the end of its input, maybe before its last answer."""
     try:
-        for request in _requests(run.shard, read):
-            run.process.stdin.write(request)
-        run.process.stdin.flush()
+        while True:
+            if not run.outgoing:
+                message = next(run.requests, None)
+                if message is None:
+                    selector.unregister(run.input)
+                    return
+                run.outgoing = memoryview(message)
+            written = os.write(run.input, run.outgoing)
+            run.outgoing = run.outgoing[written:]
+    except BlockingIOError:  # the pipe is full: Pagefind is busy with what it has
+        return
     except SearchIndexError as exc:  # a page cannot be read: the run is over
         run.outcome.setdefault("error", str(exc))
-        run.process.kill()
-    except (OSError, ValueError):  # the process ended (the collector says why)
-        pass
+        run.over = True
+    except OSError:  # the process ended: its output says why
+        selector.unregister(run.input)
 
 
-def _collect(run: _Run) -> None:
-    """Read the service's answers until the bundle's files come; then end the run.
+def _receive(run: _Run) -> None:
+    """Read what came, and note each whole answer (they end with a comma).
 
     Pagefind's error output comes on the same pipe (as its own Python API has it): text that is
     not an answer is what Pagefind had to say when it failed."""
-    assert run.process.stdout is not None
-    last, pending = len(run.shard.files) + 2, bytearray()
     try:
-        while True:
-            chunk = os.read(run.process.stdout.fileno(), 1 << 20)
-            if not chunk:
-                run.outcome.setdefault("error", _failure(bytes(pending)))
-                return
-            end = chunk.find(b",")
-            if end >= 0:
-                end += len(pending)
-            pending += chunk  # the bundle's answer is megabytes: only the new bytes are searched
-            while end >= 0:
-                answer = bytes(pending[:end])
-                del pending[:end + 1]
-                if not _answered(run, answer, last, pending):
-                    return
-                end = pending.find(b",")
+        chunk = os.read(run.output, 1 << 20)
     except OSError as exc:
-        run.outcome.setdefault("error", f"Pagefind failed: its answer is unreadable ({exc})")
-    finally:
-        _end(run)
+        chunk, run.outcome["error"] = b"", f"Pagefind failed: its answer is unreadable ({exc})"
+    if not chunk:
+        run.outcome.setdefault("error", _failure(bytes(run.answers)))
+        run.over = True
+        return
+    end = chunk.find(b",")
+    if end >= 0:
+        end += len(run.answers)
+    run.answers += chunk  # the bundle's answer is megabytes: only the new bytes are searched
+    last = len(run.shard.files) + 2
+    while end >= 0 and not run.over:
+        answer = bytes(run.answers[:end])
+        del run.answers[:end + 1]
+        run.over = not _answered(run, answer, last)
+        end = run.answers.find(b",")
 
 
-def _answered(run: _Run, answer: bytes, last: int, rest: bytearray) -> bool:
+def _answered(run: _Run, answer: bytes, last: int) -> bool:
     """Note one answer of the service; False when the run is over (its bundle came, or it failed)."""
     try:
         message = orjson.loads(base64.b64decode(answer, validate=True))
     except ValueError:
-        run.outcome.setdefault("error", _failure(answer + b"," + bytes(rest)))
+        run.outcome.setdefault("error", _failure(answer + b"," + bytes(run.answers)))
         return False
     payload = message.get("payload") if isinstance(message, dict) else None
     if not isinstance(payload, dict) or payload.get("type") == "Error":
@@ -237,23 +263,24 @@ def _failure(printed: bytes) -> str:
     return "Pagefind failed" + (f": {lines[-1].strip()}" if lines else "")
 
 
-def _end(run: _Run) -> None:
+def _end(run: _Run, selector: selectors.BaseSelector) -> None:
     """Stop the service: closing its input ends it once its work is done; after a failure, kill it."""
+    for stream in (run.process.stdin, run.process.stdout):
+        if stream is not None and not stream.closed and stream.fileno() in selector.get_map():
+            selector.unregister(stream.fileno())
     if "error" in run.outcome:
         run.process.kill()
-    run.feeder.join()  # it has written everything, or its process is dead: it cannot block now
-    try:
-        assert run.process.stdin is not None
-        run.process.stdin.close()
-    except OSError:
-        pass
+    for stream in (run.process.stdin, run.process.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except OSError:
+            pass
     try:
         run.process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         run.process.kill()
         run.process.wait()
-    assert run.process.stdout is not None
-    run.process.stdout.close()
 
 
 def _threads_per_run(runs: int) -> int:
@@ -262,7 +289,7 @@ def _threads_per_run(runs: int) -> int:
     return max(1, cpus // runs)
 
 
-def _start(stage: Path, shard: Shard, threads: int, read: Callable[[str], bytes]) -> _Run:
+def _start(stage: Path, shard: Shard, threads: int, read: Callable[[str], bytes], selector: selectors.BaseSelector) -> _Run:
     target = stage / shard.folder
     if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
         raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
@@ -272,12 +299,10 @@ def _start(stage: Path, shard: Shard, threads: int, read: Callable[[str], bytes]
                                    preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
     except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
-    outcome: dict[str, Any] = {}
-    feeder = threading.Thread(target=lambda: _feed(run, read), name=f"pagefind-feed-{shard.folder}", daemon=True)
-    collector = threading.Thread(target=lambda: _collect(run), name=f"pagefind-read-{shard.folder}", daemon=True)
-    run = _Run(shard, process, feeder, collector, outcome, time.monotonic())
-    feeder.start()
-    collector.start()
+    run = _Run(shard, process, _requests(shard, read), time.monotonic())
+    os.set_blocking(run.input, False)
+    selector.register(run.input, selectors.EVENT_WRITE, run)
+    selector.register(run.output, selectors.EVENT_READ, run)
     return run
 
 
