@@ -7,8 +7,6 @@ import asyncio
 import gzip
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest

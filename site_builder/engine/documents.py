@@ -121,7 +121,7 @@ class Documents:
         read_ns = time.time_ns()  # before any file's bytes are read (see snapshot.py)
         # the dev server keeps its documents in memory: the snapshot serves its first load only
         snapshot = Snapshot.read(self.store, self.options.content, context) \
-            if self.store is not None and not self.memory else None  # (written at the end, cold or warm)
+            if self.store is not None and not self.memory else None
         seeds: dict[str, bytes] = {}
         for source in documents:
             kept = snapshot.recall(source) if snapshot is not None else None
@@ -151,7 +151,7 @@ class Documents:
             elif snapshot is not None:
                 snapshot.drop(source)
         self.parsed = len(misses)
-        if snapshot is not None:
+        if snapshot is not None:  # cold too: the next build then reads 64 files, not every file and entry
             snapshot.write({s.rel for s in documents})
         if self.memory is not None:
             for stale in set(self.memory) - {s.rel for s in documents}:

@@ -313,14 +313,19 @@ def _finish(stage: Path, run: _Run) -> list[str]:
         raise SearchIndexError(run.outcome.get("error", "Pagefind gave no index")
                                + " (is the pagefind[bin] package installed? run make site)")
     try:
-        bundle = {str(f["path"]): base64.b64decode(f["content"]) for f in files}
-        entry = json.loads(bundle[ENTRY])
+        encoded = {str(f["path"]): f["content"] for f in files}
+        entry = json.loads(base64.b64decode(encoded[ENTRY]))
+        if not isinstance(entry, dict):
+            raise ValueError("its entry file is not an object")
+        # only what the browser fetches is decoded; Pagefind lists languages in hash-map order:
+        # sorted keys make two builds byte-identical
+        bundle = {name: base64.b64decode(content) for name, content in encoded.items()
+                  if name != ENTRY and _served(name, entry, run.shard.first)}
     except (KeyError, TypeError, ValueError) as exc:
         raise SearchIndexError(f"Pagefind's index is unreadable ({exc})") from None
-    # Pagefind lists languages in hash-map order: sorted keys make two builds byte-identical
     bundle[ENTRY] = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     target, made, folders = stage / run.shard.folder, [], set()
-    for name in sorted(name for name in bundle if _served(name, entry, run.shard.first)):
+    for name in sorted(bundle):
         parts = name.split("/")
         if not all(parts) or ".." in parts or "\\" in name:
             raise SearchIndexError(f"Pagefind named a file outside its bundle: {name}")
