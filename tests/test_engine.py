@@ -17,6 +17,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -183,6 +184,41 @@ def test_a_warm_build_with_nothing_changed_renders_nothing(project: Path) -> Non
     after_template = build(options)  # only the pages made with that template
     assert after_template.rendered == len(after_template.changed) == 15  # 5 meetings in 3 languages
     assert all(f.startswith(("meetings/", "fr/meetings/", "es/meetings/")) for f in after_template.changed)
+
+
+def test_loading_and_planning_run_without_the_collector_and_the_build_leaves_it_as_it_was(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading and planning make millions of objects that all live until the end: the collector is
+    paused while they are made (its full collections were an eighth of a one-edit build at 10,000
+    releases), then they are frozen and it runs again for rendering; a caller (serve, tests) gets
+    the collector back as it was, with nothing frozen."""
+    import gc
+
+    from site_builder import pipeline
+    from site_builder.engine import builder
+    seen: dict[str, tuple[bool, int]] = {}
+
+    def noting(name: str, function: Any) -> Any:
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            seen[name] = (gc.isenabled(), gc.get_freeze_count())
+            return function(*args, **kwargs)
+        return noted
+
+    monkeypatch.setattr(pipeline, "plan_site", noting("plan", pipeline.plan_site))
+    monkeypatch.setattr(builder, "render_to", noting("render", builder.render_to))
+    options = Options(content=project / "content", output=project / "warm", cache_dir=project / ".cache",
+                      templates=project / "templates", search=False, jobs=1)
+    assert gc.isenabled()
+    pipeline.build(options)
+    assert seen["plan"][0] is False
+    assert seen["render"][0] is True and seen["render"][1] > 0  # the archive and the plan are frozen
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:  # a caller that paused the collector itself gets it back paused
+        pipeline.build(options)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
 
 
 def test_a_new_paragraph_renders_the_pages_that_show_the_text_not_every_list(project: Path) -> None:
