@@ -8,12 +8,11 @@ takes from its cache what cannot have changed (``options.cache_dir``; none: ever
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
+from .collector import long_lived, paused
 from .content.archive import load_archive
 from .content.lint import find_warnings
 from .content.lint_text import Addresses
@@ -78,45 +77,19 @@ def write_failure(exc: OSError, options: Options) -> SiteBuilderError:
     return ToolError(f"cannot write the site into {options.output}: {exc.strerror or exc}; the previous site is unchanged")
 
 
-@contextmanager
-def long_lived() -> Iterator[Callable[[], None]]:
-    """Within it, the collector is paused until ``settled()`` is called, then what exists (the
-    archive and the plan: they live until the end) is frozen out of every later collection.
-
-    Loading and planning allocate millions of objects that all survive, and make almost no cyclic
-    garbage: at 10,000 releases the collector walked them again and again (full collections while
-    the snapshot was unpickled and the plan built: about half a second, an eighth of a one-edit
-    build; before the freeze, later collections walked them too, a quarter of it). Frozen objects
-    are also never written to by the collector, so the forked workers share their pages. On the
-    way out the collector is as it was and nothing stays frozen (tests, serve)."""
-    enabled = gc.isenabled()
-    gc.disable()
-
-    def settled() -> None:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-    try:
-        yield settled
-    finally:
-        if enabled:
-            gc.enable()
-        gc.unfreeze()
-
-
 def build(options: Options) -> BuildResult:
     """Validate, render and write the whole site; ``options.output`` changes only if all went well."""
     check_output_folder(options.output, options.content, Path.cwd())
     notices: list[str] = []
     engine = Engine(options, notices)
-    untouched = engine.untouched()
+    with paused():  # the listing of content/ and output/: survivors only (see collector.py)
+        untouched = engine.untouched()
     if untouched is not None:  # no input changed, the output is the one written: nothing to do
         return BuildResult(files=untouched, notices=tuple(notices))
-    with long_lived() as settled:
-        archive = engine.load()
-        site = plan_site(archive, options)
-        settled()
+    with long_lived():
+        archive = engine.load()  # frozen as it is made, but for parsing (see collector.py)
+        with paused(keep=True):  # the plan: survivors only
+            site = plan_site(archive, options)
         writer = Writer(options.output, engine.spare())
         try:
             outcome = engine.write(site, writer)
@@ -127,6 +100,7 @@ def build(options: Options) -> BuildResult:
         except BaseException:
             writer.abort()
             raise
-        engine.remember(outcome)
+        with paused():
+            engine.remember(outcome)
     return BuildResult(files=len(writer.sources), notices=tuple(notices), changed=outcome.changed,
                        removed=outcome.removed, rendered=outcome.rendered, indexed=outcome.indexed)

@@ -19,6 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("messages", []),
     ("options", []),
     ("workers", []),
+    ("collector", []),
     ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "typography",
                  "dialect", "inline", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),

@@ -28,6 +28,7 @@ from typing import Any, Optional, cast
 
 import jinja2
 
+from ..collector import paused
 from ..content.archive import read_settings
 from ..content.discover import SourceFile, discover
 from ..content.model import Archive
@@ -186,14 +187,15 @@ class Engine:
     def _previous(self, plan: bytes) -> Optional[dict[str, Any]]:
         if self.store is None:
             return None
-        index = self.store.get(INDEX, self._index_key())
-        if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), bytes):
-            return None
-        try:
-            index["files"] = {file: Record(*fields) for file, fields in marshal.loads(index["files"]).items()}
-        except (TypeError, ValueError, EOFError, AttributeError):  # not what this version stores: a miss
-            return None
-        return index
+        with paused(keep=True):  # 30,000 records, all kept to the end (see collector.py)
+            index = self.store.get(INDEX, self._index_key())
+            if not isinstance(index, dict) or index.get("plan") != plan or not isinstance(index.get("files"), bytes):
+                return None
+            try:
+                index["files"] = {file: Record(*fields) for file, fields in marshal.loads(index["files"]).items()}
+            except (TypeError, ValueError, EOFError, AttributeError):  # not what this version stores: a miss
+                return None
+            return index
 
     def _plan_digest(self, site: Site) -> bytes:
         """What every page may read besides its answers: settings, UI strings, asset names, options."""

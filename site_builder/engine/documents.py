@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 from urllib.parse import urlsplit
 
+from ..collector import paused
 from ..content.archive import LoadResult, Settings, assemble, documents_of, load_documents
 from ..content.discover import SourceFile
 from ..content.load import Loader
@@ -116,13 +117,49 @@ class Documents:
         documents = documents_of(sources)
         context = digest_bytes(b"documents", (self.store.version if self.store else "").encode(),
                                Digester().of(settings.config), str(self.options.content).encode())
-        results: dict[str, tuple[bytes, LoadResult]] = {}
-        misses: list[tuple[SourceFile, bytes]] = []
         read_ns = time.time_ns()  # before any file's bytes are read (see snapshot.py)
-        # the dev server keeps its documents in memory: the snapshot serves its first load only
-        snapshot = Snapshot.read(self.store, self.options.content, context) \
-            if self.store is not None and not self.memory else None
+        with paused(keep=True):  # unpickling makes only survivors (see collector.py)
+            # the dev server keeps its documents in memory: the snapshot serves its first load only
+            snapshot = Snapshot.read(self.store, self.options.content, context) \
+                if self.store is not None and not self.memory else None
+            results, seeds, misses = self._known(documents, context, snapshot, read_ns)
+        loader = self._loader(settings, context)
+        if misses and isinstance(loader, CachingLoader):
+            loader.bodies.known = self._earlier_bodies([s for s, _ in misses], context)
+        # parsing makes cyclic garbage (Markdown's trees): the collector runs as the caller has it
+        loaded = load_documents([s for s, _ in misses], loader, self.options.jobs)
+        with paused(keep=True):
+            for (source, key), result in zip(misses, loaded):
+                results[source.rel] = (key, result)
+                self._remember(source, context, key, result)
+                if snapshot is not None and _cacheable(result):
+                    seed = seeds[source.rel] = seed_of(result[0], key)
+                    snapshot.keep(source, read_ns, key, result, _dependencies(result[0]), seed)
+                elif snapshot is not None:
+                    snapshot.drop(source)
+            self.parsed = len(misses)
+            if snapshot is not None:  # cold too: the next build then reads 64 files, not every file and entry
+                snapshot.write({s.rel for s in documents})
+            if self.memory is not None:
+                for stale in set(self.memory) - {s.rel for s in documents}:
+                    del self.memory[stale]
+            archive = assemble(settings, sources, [results[s.rel][1] for s in documents], found)
+            if digester is not None:
+                self.made_from = {}
+                for rel, (key, (document, _)) in results.items():
+                    if document is not None:
+                        seed = seeds.get(rel) or seed_of(document, key)
+                        digester.seed(document, seed)
+                        self.made_from[rel] = key, seed
+        return archive
+
+    def _known(self, documents: Sequence[SourceFile], context: bytes, snapshot: Optional[Snapshot],
+               read_ns: int) -> tuple[dict[str, tuple[bytes, LoadResult]], dict[str, bytes], list[tuple[SourceFile, bytes]]]:
+        """Each document the snapshot, memory or store still has (by key) with its seed; the others
+        (file and key), to be loaded."""
+        results: dict[str, tuple[bytes, LoadResult]] = {}
         seeds: dict[str, bytes] = {}
+        misses: list[tuple[SourceFile, bytes]] = []
         for source in documents:
             kept = snapshot.recall(source) if snapshot is not None else None
             if kept is not None and _unchanged(kept.dependencies):
@@ -138,33 +175,7 @@ class Documents:
                     snapshot.keep(source, read_ns, key, hit, _dependencies(hit[0]), seed)
             else:
                 misses.append((source, key))
-        loader = self._loader(settings, context)
-        if misses and isinstance(loader, CachingLoader):
-            loader.bodies.known = self._earlier_bodies([s for s, _ in misses], context)
-        loaded = load_documents([s for s, _ in misses], loader, self.options.jobs)
-        for (source, key), result in zip(misses, loaded):
-            results[source.rel] = (key, result)
-            self._remember(source, context, key, result)
-            if snapshot is not None and _cacheable(result):
-                seed = seeds[source.rel] = seed_of(result[0], key)
-                snapshot.keep(source, read_ns, key, result, _dependencies(result[0]), seed)
-            elif snapshot is not None:
-                snapshot.drop(source)
-        self.parsed = len(misses)
-        if snapshot is not None:  # cold too: the next build then reads 64 files, not every file and entry
-            snapshot.write({s.rel for s in documents})
-        if self.memory is not None:
-            for stale in set(self.memory) - {s.rel for s in documents}:
-                del self.memory[stale]
-        archive = assemble(settings, sources, [results[s.rel][1] for s in documents], found)
-        if digester is not None:
-            self.made_from = {}
-            for rel, (key, (document, _)) in results.items():
-                if document is not None:
-                    seed = seeds.get(rel) or seed_of(document, key)
-                    digester.seed(document, seed)
-                    self.made_from[rel] = key, seed
-        return archive
+        return results, seeds, misses
 
     def _loader(self, settings: Settings, context: bytes) -> Loader:
         """The loader of this build: with a store, one that writes each document and body to it."""

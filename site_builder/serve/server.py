@@ -37,6 +37,7 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
+from ..collector import paused
 from ..engine.changes import SETTINGS_KIND, ChangeSet
 from ..content.config import load_site_config
 from ..errors import ContentError, Diagnostic, UsageError
@@ -204,14 +205,11 @@ class DevServer:
         """No full garbage collection in the middle of a rebuild (a fifth of it at 5,000 releases): a
         rebuild allocates enough to trigger one, and it would walk the previous plan, still alive. The
         collection runs once the site is up to date (``collect_garbage_now``), while nobody waits."""
-        if not self.freeze_heap or not gc.isenabled():
+        if not self.freeze_heap:
             yield
             return
-        gc.disable()
-        try:
+        with paused():
             yield
-        finally:
-            gc.enable()
 
     def reload_browsers(self) -> None:
         """Tell every connected browser to reload (the livereload protocol's ``reload`` command)."""
