@@ -10,7 +10,8 @@ the forked workers share its pages, which the collector would otherwise write to
 
 Parsing Markdown does make cyclic garbage, so it runs with the collector as the caller has it:
 paused there, its garbage would be frozen with the archive and never freed (at 10,000 releases,
-14 MB more in the main process, counted again in the forked render worker).
+6 MiB more in the main process and 20 MiB more in the process tree: the forked render worker
+counts it again).
 """
 
 from __future__ import annotations
