@@ -26,8 +26,7 @@ def paused(keep: bool = False) -> Iterator[None]:
     """No automatic collection within; the collector is left on or off as it was found.
 
     ``keep``: what was made within lives until the end of the build: it is frozen on the way out,
-    before any collection can walk it (only inside ``long_lived``, or the dev server, which
-    collects and freezes again when idle)."""
+    before any collection can walk it (only inside ``long_lived``, which unfreezes at the end)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -225,6 +225,9 @@ def test_the_collector_is_paused_where_only_survivors_are_made_and_left_as_it_wa
         assert not gc.isenabled() and gc.get_freeze_count() == 0
     finally:
         gc.enable()
+    # the dev server's session keeps its documents between saves and collects on its own: none frozen
+    assert Session(dataclasses.replace(options, output=project / "served")).rebuild().ok
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_a_new_paragraph_renders_the_pages_that_show_the_text_not_every_list(project: Path) -> None:

@@ -118,7 +118,10 @@ class Documents:
         context = digest_bytes(b"documents", (self.store.version if self.store else "").encode(),
                                Digester().of(settings.config), str(self.options.content).encode())
         read_ns = time.time_ns()  # before any file's bytes are read (see snapshot.py)
-        with paused(keep=True):  # unpickling makes only survivors (see collector.py)
+        # a build's documents live until it ends (pipeline's long_lived): frozen as they are made;
+        # the dev server keeps them between saves and collects and freezes on its own, when idle
+        keep = self.memory is None
+        with paused(keep):  # unpickling makes only survivors (see collector.py)
             # the dev server keeps its documents in memory: the snapshot serves its first load only
             snapshot = Snapshot.read(self.store, self.options.content, context) \
                 if self.store is not None and not self.memory else None
@@ -128,7 +131,7 @@ class Documents:
             loader.bodies.known = self._earlier_bodies([s for s, _ in misses], context)
         # parsing makes cyclic garbage (Markdown's trees): the collector runs as the caller has it
         loaded = load_documents([s for s, _ in misses], loader, self.options.jobs)
-        with paused(keep=True):
+        with paused(keep):
             for (source, key), result in zip(misses, loaded):
                 results[source.rel] = (key, result)
                 self._remember(source, context, key, result)
