@@ -182,6 +182,26 @@ def test_the_fixture_archive_is_split_when_shards_are_small(tmp_path: Path) -> N
     assert len(languages["en"]["bundles"]) >= 2
 
 
+def test_an_edit_and_an_altered_bundle_in_one_build_index_both_shards_and_link_the_rest(archive: Path, tmp_path: Path) -> None:
+    """Pagefind indexes the edited page's shard while the unchanged bundles are linked; a bundle
+    found altered while linking is indexed after. The index is still a clean build's."""
+    cache, warm = tmp_path / "cache", tmp_path / "warm"
+    built(archive, warm, cache)
+    altered_in = bundle_of(warm, "releases/2012/note-6/index.html")
+    edited = next(n for n in range(20) if bundle_of(warm, f"releases/2012/note-{n}/index.html") != altered_in)
+    edited_in = bundle_of(warm, f"releases/2012/note-{edited}/index.html")
+    index_file = next((warm / altered_in / "index").iterdir())
+    index_file.write_bytes(index_file.read_bytes() + b"\0")
+    source = next((archive / "releases/2012").glob(f"*-note-{edited}.md"))
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again = built(archive, warm, cache, jobs=2)
+    assert set(again.indexed) == {altered_in, edited_in} and len(again.indexed) == 2
+    assert list(again.indexed) == sorted(again.indexed, key=lambda f: int(f.rsplit("/", 1)[1]))  # in shard order
+    clean = tmp_path / "clean"
+    built(archive, clean, None)
+    assert tree_bytes(clean) == tree_bytes(warm)
+
+
 def test_a_bundle_file_lost_or_changed_in_the_output_gets_its_shard_indexed_again(archive: Path, tmp_path: Path) -> None:
     """A bundle file deleted from the output is still in the spare as recorded: kept from there. One
     changed in place (the spare shares it) gets its shard made again whole, over the files its folder

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 
 from ..options import Options
@@ -39,19 +40,26 @@ def search_index(writer: Writer, options: Options, cached: bool, index: Optional
     for file, record in previous.items():
         if file.startswith(SUBDIR + "/") and file.count("/") >= 3:
             bundles.setdefault("/".join(file.split("/")[:3]), []).append((file, record))  # pagefind/<lang>/<n>
-    todo: list[Shard] = []
-    for shard in shards:
-        old = bundles.get(shard.folder, [])
-        same = cached and before.get(shard.folder) == outcome.search[shard.folder]
-        if same and old and _link_bundle(writer, options, old, outcome):
-            continue
-        todo.append(shard)
+    linkable = {shard.folder for shard in shards if cached and bundles.get(shard.folder)
+                and before.get(shard.folder) == outcome.search[shard.folder]}
+    todo = [shard for shard in shards if shard.folder not in linkable]
+    read = functools.partial(page_input, writer.stage)
     writer.vacate_folders(shard.folder for shard in todo)
-    made = index_shards(writer.stage, todo, options.jobs, functools.partial(page_input, writer.stage))
+    with ThreadPoolExecutor(1, thread_name_prefix="search-index") as background:
+        # Pagefind indexes the changed shards while this thread links the others (they share no
+        # file, and linking waits on the disk, not on the interpreter): one edit at 10,000 releases
+        indexing = background.submit(index_shards, writer.stage, todo, options.jobs, read) if todo and linkable else None
+        broken = [shard for shard in shards if shard.folder in linkable
+                  and not _link_bundle(writer, options, bundles[shard.folder], outcome)]
+        made = indexing.result() if indexing is not None else index_shards(writer.stage, todo, options.jobs, read)
+    if broken:  # a bundle of the previous output was altered since: indexed again (rare)
+        writer.vacate_folders(shard.folder for shard in broken)
+        made = sorted(made + index_shards(writer.stage, broken, options.jobs, read))
+    indexed = {shard.folder for shard in todo + broken}
     writer.vacate(f"{SUBDIR}/{LANGUAGES}")  # never written into: the recycled stage shares it with the site
     made.append(write_languages(writer.stage, shards))
     writer.adopt(made, "the search index")
-    outcome.indexed = tuple(shard.folder for shard in todo)
+    outcome.indexed = tuple(shard.folder for shard in shards if shard.folder in indexed)
     for file in made:
         outcome.records[file] = made_record(writer.stage / file)
 
