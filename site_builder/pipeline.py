@@ -19,7 +19,7 @@ from .content.lint_text import Addresses
 from .engine.builder import Engine
 from .errors import ContentError, Diagnostic, SiteBuilderError, ToolError
 from .options import Options
-from .output.writer import Writer, check_output_folder
+from .output.writer import Writer, check_output_place
 from .plan.catalogs import untranslated_warnings
 from .plan.pdftext import read_texts
 from .plan.site import Site, load_theme, plan_site
@@ -79,28 +79,32 @@ def write_failure(exc: OSError, options: Options) -> SiteBuilderError:
 
 def build(options: Options) -> BuildResult:
     """Validate, render and write the whole site; ``options.output`` changes only if all went well."""
-    check_output_folder(options.output, options.content, Path.cwd())
+    check_output_place(options.output, options.content, Path.cwd())
     notices: list[str] = []
     engine = Engine(options, notices)
-    with paused():  # the listing of content/ and output/: survivors only (see collector.py)
-        untouched = engine.untouched()
-    if untouched is not None:  # no input changed, the output is the one written: nothing to do
-        return BuildResult(files=untouched, notices=tuple(notices))
-    with long_lived():
-        archive = engine.load()  # frozen as it is made, but for parsing (see collector.py)
-        with paused(keep=True):  # the plan: survivors only
-            site = plan_site(archive, options)
-        writer = Writer(options.output, engine.spare())
-        try:
-            outcome = engine.write(site, writer)
-            writer.commit()
-        except OSError as exc:  # a full or read-only disk, a file deleted or changed during the build
+    # taken now: the output and the spare are listed meanwhile (output/listing.py), while this is small
+    writer = Writer(options.output, engine.spare(), guard=True, background=options.jobs > 1)
+    try:
+        with paused():  # the listing of content/ and output/: survivors only (see collector.py)
+            untouched = engine.untouched()
+        if untouched is not None:  # no input changed, the output is the one written: nothing to do
+            writer.check_output()
             writer.abort()
-            raise write_failure(exc, options) from None
-        except BaseException:
-            writer.abort()
-            raise
-        with paused():
-            engine.remember(outcome)
+            return BuildResult(files=untouched, notices=tuple(notices))
+        with long_lived():
+            archive = engine.load()  # frozen as it is made, but for parsing (see collector.py)
+            with paused(keep=True):  # the plan: survivors only
+                site = plan_site(archive, options)
+            try:
+                outcome = engine.write(site, writer)
+                writer.commit()
+            except OSError as exc:  # a full or read-only disk, a file deleted or changed during the build
+                writer.abort()
+                raise write_failure(exc, options) from None
+            with paused():
+                engine.remember(outcome)
+    except BaseException:
+        writer.abort()
+        raise
     return BuildResult(files=len(writer.sources), notices=tuple(notices), changed=outcome.changed,
                        removed=outcome.removed, rendered=outcome.rendered, indexed=outcome.indexed)

@@ -10,8 +10,9 @@ that the new site still has, unchanged, stay where they are; the others are repl
 The spare shares files (hard links) with the site being served, so nothing is ever written into
 an existing file here: a file is replaced by unlinking it and creating a new one. The spare is
 renamed to a ``.building-`` name before it is touched; if the build dies, the next one deletes
-that leftover and starts from a fresh folder. The spare is walked before use, so a file that was
-added to it (it is in our cache, but still) is removed, never published.
+that leftover and starts from a fresh folder. What the spare held is listed (see ``listing``) and
+whatever the new site does not have is removed, so a file that was added to it (it is in our
+cache, but still) is never published.
 """
 
 from __future__ import annotations
@@ -20,29 +21,34 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
+
+from .listing import Listing, walk_tree
 
 BUILDING = ".building-"
 
 
 class Stage:
-    """The staging folder and what it inherited from the spare (file -> inode; folders)."""
+    """The staging folder, and what it inherited from the spare (listed when needed, see ``listing``)."""
 
-    def __init__(self, folder: Path, inherited: dict[str, int], folders: set[str], spare: Optional[Path] = None):
+    def __init__(self, folder: Path, inherited: Optional[Callable[[], Listing]] = None, spare: Optional[Path] = None):
+        """``inherited``: gives the files and folders the stage held when the build began (None: a
+        fresh, empty folder)."""
         self.folder = folder
         self.spare = spare  # the spare it was, to be given back if the build fails
         self._root = os.fspath(folder)  # joined to tens of thousands of names: a string, not a Path
-        self.inherited = inherited  # files already there: claimed (kept or replaced) or removed at the end
-        self.folders = folders  # every folder already there, relative ("" is the stage itself)
+        self._inherited = inherited
+        self._listed: Optional[tuple[list[str], list[str]]] = None
 
     @classmethod
     def fresh(cls, output: Path) -> Stage:
         """An empty folder beside ``output``."""
-        return cls(Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)), {}, {""})
+        return cls(Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)))
 
     @classmethod
     def recycled(cls, spare: Path, output: Path) -> Optional[Stage]:
-        """The spare, renamed for this build; None when there is none or it cannot serve."""
+        """The spare, renamed for this build (its listing is given with ``listed``); None when there is
+        none or it cannot serve."""
         try:
             if not spare.is_dir() or spare.is_symlink() or os.stat(spare).st_dev != os.stat(output.parent).st_dev:
                 return None
@@ -51,56 +57,62 @@ class Stage:
             os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
         except OSError:
             return None
-        return cls(folder, *walk_tree(folder), spare=spare)
+        return cls(folder, lambda: walk_tree(folder), spare=spare)
+
+    def listed(self, inherited: Callable[[], Listing]) -> None:
+        """Where the listing of what this stage inherited comes from (a lister started with the build)."""
+        if self._inherited is not None:
+            self._inherited = inherited
+
+    def inherited(self) -> tuple[list[str], list[str]]:
+        """The files and folders the stage held when the build began (some may be gone since)."""
+        if self._listed is None:
+            self._listed = self._inherited() if self._inherited is not None else ([], [""])
+        return self._listed
 
     def vacate(self, file: str) -> None:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
-        if self.inherited.pop(file, None) is not None:
+        if self._inherited is not None:
             try:
                 os.unlink(os.path.join(self._root, file))
-            except FileNotFoundError:
+            except OSError:  # not there (the usual case), or a folder (then the write says so)
                 pass
 
     def keeps(self, file: str, inode: int) -> bool:
         """The inherited ``file`` is the very file ``inode`` of the previous site: keep it as it is."""
         held = self._lstat(file)
-        if held is None or held.st_ino != inode:
-            return False
-        self.claim(file)
-        return True
+        return held is not None and held.st_ino == inode
 
     def holds(self, file: str, inode: int, size: int, mtime_ns: int) -> bool:
         """The inherited ``file`` is the very file recorded (same inode, size and mtime), which can be
-        kept as it is (``claim``). One ``lstat``: the file in the site being replaced is that same file
-        under another name."""
+        kept as it is. One ``lstat``: the file in the site being replaced is that same file under
+        another name."""
         held = self._lstat(file)
         return held is not None and (held.st_ino, held.st_size, held.st_mtime_ns) == (inode, size, mtime_ns)
 
     def _lstat(self, file: str) -> Optional[os.stat_result]:
-        """The inherited ``file``'s own stamp (``lstat``, not the walk's inode: some file systems,
-        overlayfs, report another number there); None when it is not inherited or cannot be read."""
-        if file not in self.inherited:
+        """The inherited ``file``'s own stamp (``lstat``: some file systems, overlayfs, report another
+        inode in a directory listing); None when the stage is fresh or it cannot be read."""
+        if self._inherited is None:
             return None
         try:
             return os.lstat(os.path.join(self._root, file))
         except OSError:
             return None
 
-    def claim(self, file: str) -> None:
-        """Keep the inherited ``file`` as it is (it is no longer removed at the end)."""
-        self.inherited.pop(file, None)
-
     def vacate_folders(self, folders: Iterable[str]) -> None:
         """Every inherited file under these folders unlinked (a tool that writes whole folders comes
         next), in one pass over what the stage inherited however many folders there are."""
         prefixes = tuple(folder.rstrip("/") + "/" for folder in folders)
-        if prefixes:
-            for file in [f for f in self.inherited if f.startswith(prefixes)]:
-                self.vacate(file)
+        if prefixes and self._inherited is not None:
+            for file in self.inherited()[0]:
+                if file.startswith(prefixes):
+                    self.vacate(file)
 
     def prune(self, claimed: set[str]) -> None:
         """Remove what the new site does not have: inherited files not claimed, then emptied folders."""
-        for file in list(self.inherited):
+        files, folders = self.inherited()
+        for file in files:
             if file not in claimed:
                 self.vacate(file)
         needed = {""}
@@ -109,7 +121,7 @@ class Stage:
             while parent not in needed:
                 needed.add(parent)
                 parent = parent.rpartition("/")[0]
-        for folder in sorted(self.folders - needed, key=lambda f: f.count("/"), reverse=True):
+        for folder in sorted(set(folders) - needed, key=lambda f: f.count("/"), reverse=True):
             try:
                 os.rmdir(os.path.join(self.folder, folder))
             except OSError:  # not empty: something this build made in it
@@ -125,30 +137,6 @@ class Stage:
             except OSError:
                 pass
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def walk_tree(root: Path) -> tuple[dict[str, int], set[str]]:
-    """Every file (or link) under ``root`` with its inode, and every folder, relative to ``root`` with
-    forward slashes (one ``scandir`` per folder: tens of thousands of files, no object per file)."""
-    files: dict[str, int] = {}
-    folders: set[str] = {""}
-    pending = [""]
-    while pending:
-        relative = pending.pop()
-        prefix = relative + "/" if relative else ""
-        try:
-            entries = os.scandir(os.path.join(root, relative))
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    folders.add(name)
-                    pending.append(name)
-                else:
-                    files[name] = entry.inode()
-    return files, folders
 
 
 def leftovers_of(spare: Path) -> list[Path]:

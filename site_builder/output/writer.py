@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from ..errors import ToolError, UsageError
-from .stage import BUILDING, Stage, leftovers_of, walk_tree
+from .listing import Listings, walk_tree
+from .stage import BUILDING, Stage, leftovers_of
 
 try:
     import fcntl
@@ -30,6 +31,12 @@ MANIFEST = ".site-builder.json"
 
 def check_output_folder(output: Path, content: Path, project: Path) -> None:
     """Refuse any output folder whose replacement could destroy something the builder did not make."""
+    check_output_place(output, content, project)
+    refuse_foreign_files(output, walk_tree(output)[0])
+
+
+def check_output_place(output: Path, content: Path, project: Path) -> None:
+    """What ``check_output_folder`` refuses but files the builder did not create (those need a listing)."""
     out = output.resolve()
     content_dir = content.resolve()
     if out == content_dir or out.is_relative_to(content_dir):
@@ -40,16 +47,21 @@ def check_output_folder(output: Path, content: Path, project: Path) -> None:
         raise UsageError(f"the output folder {output} is the project folder; choose another one, e.g. output")
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output path {output} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        manifest = read_manifest(out)
-        if manifest is None:
-            raise UsageError(f"the output folder {output} is not empty and was not made by this builder; "
-                             "empty it or choose another folder")
-        foreign = sorted(_present_files(out) - manifest - {MANIFEST})
-        if foreign:
-            shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
-            raise UsageError(f"the output folder {output} holds files this builder did not create ({shown}); "
-                             "move them to content/static/ to publish them, or remove them")
+    if out.is_dir() and any(out.iterdir()) and read_manifest(out) is None:
+        raise UsageError(f"the output folder {output} is not empty and was not made by this builder; "
+                         "empty it or choose another folder")
+
+
+def refuse_foreign_files(output: Path, present: list[str]) -> None:
+    """Refuse an output folder holding ``present`` files that its manifest does not name."""
+    manifest = read_manifest(output)
+    if manifest is None:  # empty, or absent (a folder without one is refused by check_output_place)
+        return
+    foreign = sorted(set(present) - manifest - {MANIFEST})
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise UsageError(f"the output folder {output} holds files this builder did not create ({shown}); "
+                         "move them to content/static/ to publish them, or remove them")
 
 
 def read_manifest(folder: Path) -> Optional[set[str]]:
@@ -57,11 +69,6 @@ def read_manifest(folder: Path) -> Optional[set[str]]:
         return set(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-
-
-def _present_files(folder: Path) -> set[str]:
-    """Every file (or link) under ``folder``, relative, with forward slashes."""
-    return set(walk_tree(folder)[0])
 
 
 class Writer:
@@ -74,8 +81,11 @@ class Writer:
     leaves the previous site or the new one at ``output``, never neither.
     """
 
-    def __init__(self, output: Path, spare: Optional[Path] = None):
-        """``spare``: where the site this build replaces is kept for the next one (see ``stage``)."""
+    def __init__(self, output: Path, spare: Optional[Path] = None, guard: bool = False, background: bool = False):
+        """``spare``: where the site this build replaces is kept for the next one (see ``stage``).
+        ``guard``: before the swap, ``check_output`` proves that the output holds only files the builder
+        made (``check_output_place`` checked the rest). ``background``: the output and the recycled
+        stage are listed by a forked process meanwhile (see ``listing``)."""
         self.output = output
         self.sources: dict[str, str] = {}
         self._spare = spare
@@ -94,7 +104,17 @@ class Writer:
             raise ToolError(f"cannot write into {output.parent}: {exc.strerror or exc}; the previous site is unchanged") from None
         self.stage = self._stage.folder
         self._root = os.fspath(self.stage)  # joined to tens of thousands of names: a string, not a Path
-        self._folders = {os.path.join(self.stage, f) if f else str(self.stage) for f in self._stage.folders}  # there already
+        self._folders = {str(self.stage)}  # made already (a recycled stage's others: makedirs finds them)
+        recycled = self._stage.spare is not None
+        self._listings = Listings([output if guard and output.is_dir() else None, self.stage if recycled else None],
+                                  background, close=(self._lock,))
+        self._guard = guard
+        self._stage.listed(lambda: self._listings.get(1))
+
+    def check_output(self) -> None:
+        """Refuse (UsageError) an output holding files the builder did not create: they would be lost in the swap."""
+        if self._guard:
+            refuse_foreign_files(self.output, self._listings.get(0)[0])
 
     def reserve(self, file: str, source: str = "") -> str:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage
@@ -153,7 +173,6 @@ class Writer:
 
     def claim(self, file: str, source: str) -> None:
         """Keep the recycled stage's ``file`` as it is (see ``holds``)."""
-        self._stage.claim(file)
         self.reserve(file, source)
 
     def vacate(self, file: str) -> None:
@@ -174,15 +193,21 @@ class Writer:
     def commit(self) -> None:
         """Swap the finished site in; the previous one is kept as the spare, or removed."""
         try:
+            self.check_output()
             self._stage.prune(set(self.sources))
+            self._listings.close()
             manifest = {"files": sorted(self.sources), "generator": "site_builder"}
             (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
             os.chmod(self.stage, 0o755)  # mkdtemp makes 0700; a published site must be readable
+        except BaseException:
+            self.abort()
+            raise
+        try:
             old = swap_in(self.stage, self.output)
             if old is not None and not self._keep_as_spare(old):
                 shutil.rmtree(old, ignore_errors=True)  # if cut short, the next writer finishes it
         finally:
-            unlock_output(self.output, self._lock)
+            self._unlock()
 
     def _keep_as_spare(self, old: Path) -> bool:
         """The previous site, now at ``old``, becomes the next build's stage (same file system only)."""
@@ -198,8 +223,17 @@ class Writer:
         return True
 
     def abort(self) -> None:
+        """Leave the output as it is: the stage is given back as the spare (or removed), the lock let go."""
+        if self._lock < 0:  # done already: committed, or aborted
+            return
+        self._listings.close()
         self._stage.remove()
-        unlock_output(self.output, self._lock)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock >= 0:
+            unlock_output(self.output, self._lock)
+            self._lock = -1
 
 
 # --- one writer at a time, and what an interrupted one leaves ----------------------------------
