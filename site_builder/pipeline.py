@@ -92,9 +92,7 @@ def build(options: Options) -> BuildResult:
             writer.abort()
             return BuildResult(files=untouched, notices=tuple(notices))
         with long_lived():
-            archive = engine.load()  # frozen as it is made, but for parsing (see collector.py)
-            with paused(keep=True):  # the plan: survivors only
-                site = plan_site(archive, options)
+            site = engine.plan()
             try:
                 outcome = engine.write(site, writer)
                 writer.commit()

@@ -209,7 +209,7 @@ def test_the_collector_is_paused_where_only_survivors_are_made_and_left_as_it_wa
 
     monkeypatch.setattr(Snapshot, "read", noting("snapshot", Snapshot.read))
     monkeypatch.setattr(documents, "load_documents", noting("parse", documents.load_documents))
-    monkeypatch.setattr(pipeline, "plan_site", noting("plan", pipeline.plan_site))
+    monkeypatch.setattr(builder, "plan_site", noting("plan", builder.plan_site))
     monkeypatch.setattr(builder, "render_to", noting("render", builder.render_to))
     options = Options(content=project / "content", output=project / "warm", cache_dir=project / ".cache",
                       templates=project / "templates", search=False, jobs=1)

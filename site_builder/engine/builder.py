@@ -31,18 +31,19 @@ import jinja2
 from ..collector import paused
 from ..content.archive import read_settings
 from ..content.discover import SourceFile, discover
-from ..content.model import Archive
+from ..content.model import Archive, Mechanism, Meeting, Page, Release
 from ..errors import Diagnostic
 from ..options import Options
 from ..output.render import Renderer, RenderOne, Written, plain, render_to
 from ..output.writer import Writer, read_manifest
 from ..plan.routes import Kind, Route
-from ..plan.site import Site
+from ..plan.site import Site, load_theme, plan_site
 from ..plan.views import Views
 from .digest import Digester
-from .documents import Documents
+from .documents import Documents, seed_of
 from .fingerprint import Answers, RecordingLoader, Ref, Resolver, fingerprint
-from .inputs import RACY, Inputs, read_inputs
+from . import kept_plan
+from .inputs import RACY, Inputs, options_key, read_inputs
 from .records import Outcome, Record, differs, made_record, same_file, stamp, stamps
 from .search_shards import previous_file, search_index
 from .store import Store, digest_bytes
@@ -83,6 +84,63 @@ class Engine:
         if files is None or digest_bytes(*stamps(self.options.output, sorted(files))) != recorded[1]:
             return None
         return len(files)
+
+    def plan(self) -> Site:
+        """This build's plan: the kept one with the new release texts in it when only those changed
+        (see kept_plan.py), otherwise loaded and planned in full, and kept for the next builds."""
+        site = self._patched()
+        if site is not None:
+            return site
+        archive = self.load()  # frozen as it is made, but for parsing (see collector.py)
+        with paused(keep=True):  # the plan: survivors only
+            site = plan_site(archive, self.options)
+        self._keep(site)
+        return site
+
+    def _patched(self) -> Optional[Site]:
+        """The kept plan with the releases whose texts changed since in it, or None (see kept_plan.py)."""
+        if self.store is None or self._discovered is None or self._inputs is None or self._discovered[1]:
+            return None
+        sources = self._discovered[0]
+        with paused(keep=True):  # the plan read back and the new releases: survivors only
+            kept = self.store.get(kept_plan.NAMESPACE, self._kept_key())
+            changed = kept_plan.changed_releases(kept, sources) if kept_plan.well_formed(kept) else None
+            if changed is None:
+                return None
+            loaded = self.documents.some(read_settings(self.options), changed)
+            releases = {rel: (document, problems) for rel, (_, (document, problems)) in loaded.items()
+                        if isinstance(document, Release)}
+            if len(releases) != len(loaded):
+                return None
+            site = kept_plan.patched(kept, self.store.get(kept_plan.OBJECTS, self._kept_key()), load_theme(self.options),
+                                     releases)
+            if site is None:
+                return None
+            made_from = dict(kept.made_from)  # the engine's state, as a full load leaves it
+            for rel, (key, (document, _)) in loaded.items():
+                made_from[rel] = key, seed_of(document, key)
+            archive = site.views.archive
+            held: tuple[Release | Meeting | Mechanism | Page, ...] = (*archive.releases, *archive.meetings,
+                                                                       *archive.mechanisms, *archive.pages)
+            if any(document.source not in made_from for document in held):
+                return None
+            for document in held:
+                self.digester.seed(document, made_from[document.source][1])
+            self.documents.made_from = made_from
+            self._listing = self._listing_of(archive)  # a new summary changes a seed, and then the lists
+        return site
+
+    def _keep(self, site: Site) -> None:
+        """Keep a plan made in full for the next builds, now: the process is still small (see kept_plan.py)."""
+        if self.store is None or self._discovered is None or self._inputs is None or self._discovered[1]:
+            return
+        meta, objects = kept_plan.keep(site, self._discovered[0], self._inputs.read_ns, self.documents.made_from,
+                                       self._listing)
+        self.store.put(kept_plan.OBJECTS, self._kept_key(), objects)
+        self.store.put(kept_plan.NAMESPACE, self._kept_key(), meta)
+
+    def _kept_key(self) -> bytes:
+        return digest_bytes(b"kept plan", self._index_key(), options_key(self.options).encode())
 
     def load(self) -> Archive:
         """The checked archive, each document from the cache when its inputs are unchanged."""

@@ -115,8 +115,7 @@ class Documents:
         """The checked archive (raises ContentError like ``load_archive``); with ``digester``, each
         document's digest is its key, which stands for everything it was made from."""
         documents = documents_of(sources)
-        context = digest_bytes(b"documents", (self.store.version if self.store else "").encode(),
-                               Digester().of(settings.config), str(self.options.content).encode())
+        context = self._context(settings)
         read_ns = time.time_ns()  # before any file's bytes are read (see snapshot.py)
         # a build's documents live until it ends (pipeline's long_lived): frozen as they are made;
         # the dev server keeps them between saves and collects and freezes on its own, when idle
@@ -155,6 +154,31 @@ class Documents:
                         digester.seed(document, seed)
                         self.made_from[rel] = key, seed
         return archive
+
+    def some(self, settings: Settings, sources: Sequence[SourceFile]) -> dict[str, tuple[bytes, LoadResult]]:
+        """Just these documents, each with its key: from the store (same bytes) or loaded (and stored).
+
+        For a build that takes every other document from its kept plan (see kept_plan.py); the
+        snapshot is left as it is (a document whose stamp it does not know is taken from the store)."""
+        context = self._context(settings)
+        found: dict[str, tuple[bytes, LoadResult]] = {}
+        misses: list[tuple[SourceFile, bytes]] = []
+        for source in sources:
+            key, hit = self._recall(source, context)
+            if hit is not None:
+                found[source.rel] = key, hit
+            else:
+                misses.append((source, key))
+        loaded = load_documents([s for s, _ in misses], self._loader(settings, context), 1)
+        for (source, key), result in zip(misses, loaded):
+            found[source.rel] = key, result
+        self.parsed = len(misses)
+        return found
+
+    def _context(self, settings: Settings) -> bytes:
+        """What every document's key includes besides its file: the builder, the settings, the folder."""
+        return digest_bytes(b"documents", (self.store.version if self.store else "").encode(),
+                            Digester().of(settings.config), str(self.options.content).encode())
 
     def _known(self, documents: Sequence[SourceFile], context: bytes, snapshot: Optional[Snapshot],
                read_ns: int) -> tuple[dict[str, tuple[bytes, LoadResult]], dict[str, bytes], list[tuple[SourceFile, bytes]]]:

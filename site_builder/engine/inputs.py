@@ -50,7 +50,7 @@ def read_inputs(options: Options, version: str, discovered: tuple[Sequence[Sourc
     sources, problems = discovered
     if problems:
         return None
-    stamps: list[bytes] = [version.encode(), repr(_options_of(options)).encode()]
+    stamps: list[bytes] = [version.encode(), options_key(options).encode()]
     newest = 0
     for rel, path in _all_files(((s.rel, s.path) for s in sources), options.templates):
         try:
@@ -62,10 +62,10 @@ def read_inputs(options: Options, version: str, discovered: tuple[Sequence[Sourc
     return Inputs(digest_bytes(*stamps), newest, read_ns)
 
 
-def _options_of(options: Options) -> tuple[str, ...]:
+def options_key(options: Options) -> str:
     """The options that change what is written (``--jobs`` does not)."""
-    return (str(options.content.resolve()), str(options.output.resolve()), str(options.templates.resolve()),
-            repr(options.base_url), repr(options.drafts), repr(options.search), repr(options.search_shard_pages))
+    return repr((str(options.content.resolve()), str(options.output.resolve()), str(options.templates.resolve()),
+                 repr(options.base_url), repr(options.drafts), repr(options.search), repr(options.search_shard_pages)))
 
 
 def _all_files(content: Iterable[tuple[str, Path]], templates: Path) -> Iterable[tuple[str, Path]]:

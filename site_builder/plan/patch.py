@@ -48,6 +48,11 @@ class Patchable:
         """The catalogs and assets it was planned with (a template edit changes neither)."""
         return self.site.catalogs, self.site.assets
 
+    @property
+    def holders(self) -> Optional[dict[str, tuple[int, ...]]]:
+        """Where the routes hold each release (see ``prepare``), to keep with the plan."""
+        return self._holders
+
     def prepare(self) -> None:
         """Find where the routes hold releases now (the dev server does it while nobody waits)."""
         if not self._prepared:
@@ -81,13 +86,13 @@ def body_swaps(old: Archive, new: Archive) -> Optional[dict[int, Release]]:
     swaps: dict[int, Release] = {}
     for before_release, after_release in zip(old.releases, new.releases):
         if before_release is not after_release:
-            if _planned(before_release) != _planned(after_release):
+            if planned_fields(before_release) != planned_fields(after_release):
                 return None
             swaps[id(before_release)] = after_release
     return swaps
 
 
-def _planned(release: Release) -> tuple[Any, ...]:
+def planned_fields(release: Release) -> tuple[Any, ...]:
     """Every field planning may read (``lines`` too: routes name the line of a slug or alias)."""
     return tuple(getattr(release, f.name) for f in dataclasses.fields(release) if f.name not in BODY_FIELDS)
 
