@@ -31,17 +31,28 @@ def worker_pool(jobs: int, tasks: int, initializer: Callable[..., None], initarg
 
 
 def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: Callable[[T], R],
-                initializer: Callable[..., None], initargs: tuple[Any, ...]) -> list[R]:
+                initializer: Callable[..., None], initargs: tuple[Any, ...],
+                take: Optional[Callable[[R], None]] = None) -> list[R]:
     """Each chunk's result, in order, from ``jobs`` processes in all: this one and ``jobs - 1`` forked workers.
 
     This process works too (``here``) instead of waiting: a forked worker's resident memory counts
     the whole plan it inherited, so one process fewer is a plan fewer in the process tree's memory,
     for the same parallelism. Workers run ``there`` (after ``initializer(*initargs)``), each with
     at most two chunks queued; this process takes the next chunk whenever it is free.
+
+    With ``take``, each result is given to it as soon as it and every earlier one are done, in
+    order, and not kept (an empty list is returned): what the results hold is digested as it comes
+    instead of piling up until the last chunk.
     """
     if jobs <= 1 or len(chunks) <= 1:
-        return [here(chunk) for chunk in chunks]
+        if take is None:
+            return [here(chunk) for chunk in chunks]
+        for chunk in chunks:
+            take(here(chunk))
+        return []
     results: list[Optional[R]] = [None] * len(chunks)
+    done_flags = [False] * len(chunks)
+    given = 0  # results before this one were given to ``take``
     queued: dict[Future[R], int] = {}
     following = 0
     with worker_pool(jobs - 1, len(chunks) - 1, initializer, initargs) as pool:
@@ -50,12 +61,17 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
                 queued[pool.submit(there, chunks[following])] = following
                 following += 1
             if following < len(chunks):
-                results[following] = here(chunks[following])
+                results[following], done_flags[following] = here(chunks[following]), True
                 following += 1
             done, _ = wait(queued, timeout=0 if following < len(chunks) else None, return_when=FIRST_COMPLETED)
             for future in done:
-                results[queued.pop(future)] = future.result()
-    return results  # type: ignore[return-value]  # every slot is filled
+                index = queued.pop(future)
+                results[index], done_flags[index] = future.result(), True
+            while take is not None and given < len(chunks) and done_flags[given]:
+                take(results[given])  # type: ignore[arg-type]  # done: filled
+                results[given] = None
+                given += 1
+    return [] if take is not None else results  # type: ignore[return-value]  # every slot is filled
 
 
 def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:

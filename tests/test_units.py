@@ -236,3 +236,23 @@ def test_a_blank_required_value_is_missing() -> None:
 
 def test_a_link_whose_href_was_removed_keeps_no_rel() -> None:
     assert sanitise('<a href="javascript:alert(1)" title="t">x</a>') == '<a title="t">x</a>'
+
+
+def _slow_square(n: int) -> int:
+    """In a worker: later chunks may end first."""
+    import time
+    time.sleep(0.02 * (n % 3))
+    return n * n
+
+
+def _no_setup() -> None:
+    pass
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_in_parallel_gives_each_result_to_take_in_order_as_it_comes_and_keeps_none(jobs: int) -> None:
+    from site_builder.workers import in_parallel
+    taken: list[int] = []
+    kept = in_parallel(jobs, list(range(12)), _slow_square, _slow_square, _no_setup, (), taken.append)
+    assert kept == [] and taken == [n * n for n in range(12)]
+    assert in_parallel(jobs, list(range(12)), _slow_square, _slow_square, _no_setup, ()) == [n * n for n in range(12)]

@@ -344,20 +344,29 @@ def _search_note(extracted: Optional[bytes]) -> tuple[str, bytes]:
 
 
 def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequence[int], stage: Path,
-              jobs: int) -> list[Written]:
-    """Render ``routes[i]`` for each index into ``stage``; raise ContentError with every template problem."""
+              jobs: int, take: Optional[Callable[[list[Written]], None]] = None) -> list[Written]:
+    """Render ``routes[i]`` for each index into ``stage``; raise ContentError with every template problem.
+
+    With ``take``, the outputs are given to it chunk by chunk, in order, as they are written (their
+    notes are digested as they come, see ``in_parallel``), and an empty list is returned."""
+    problems: list[Diagnostic] = []
+    out: list[Written] = []
+
+    def taken(result: tuple[list[Written], list[Diagnostic]]) -> None:
+        problems.extend(result[1])
+        if take is not None:
+            take(result[0])
+        else:
+            out.extend(result[0])
     if jobs <= 1 or len(indices) < 8:
-        out, problems = _render_routes(render_one, [routes[i] for i in indices], stage)
+        step = 200 if take is not None else max(1, len(indices))  # the notes of 200 pages at a time
+        for start in range(0, len(indices), step):
+            taken(_render_routes(render_one, [routes[i] for i in indices[start:start + step]], stage))
     else:
         size = max(4, min(200, len(indices) // (jobs * 4)))
         chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
-        out, problems = [], []
-        done = in_parallel(jobs, chunks,
-                           lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
-                           _render_chunk, _init_worker, (render_one, routes, stage))
-        for chunk_out, chunk_problems in done:
-            out.extend(chunk_out)
-            problems.extend(chunk_problems)
+        in_parallel(jobs, chunks, lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
+                    _render_chunk, _init_worker, (render_one, routes, stage), taken)
     if problems:
         raise ContentError(grouped(problems))
     return out
