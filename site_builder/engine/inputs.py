@@ -52,7 +52,11 @@ def read_inputs(options: Options, version: str, discovered: tuple[Sequence[Sourc
         return None
     stamps: list[bytes] = [version.encode(), options_key(options).encode()]
     newest = 0
-    for rel, path in _all_files(((s.rel, s.path) for s in sources), options.templates):
+    for source in sources:  # the stamps discover read (a second stat of 10,000 files would say the same)
+        mtime, size, ctime, inode = source.stamp
+        newest = max(newest, mtime)
+        stamps.append(f"content/{source.rel}\0{mtime}\0{ctime}\0{size}\0{inode}".encode())
+    for rel, path in _templates(options.templates):
         try:
             stat = os.stat(path)
         except OSError:
@@ -68,8 +72,7 @@ def options_key(options: Options) -> str:
                  repr(options.base_url), repr(options.drafts), repr(options.search), repr(options.search_shard_pages)))
 
 
-def _all_files(content: Iterable[tuple[str, Path]], templates: Path) -> Iterable[tuple[str, Path]]:
-    yield from (("content/" + rel, path) for rel, path in content)
+def _templates(templates: Path) -> Iterable[tuple[str, Path]]:
     for folder, folders, files in os.walk(templates):
         folders.sort()
         for name in sorted(files):

@@ -74,7 +74,7 @@ class Stage:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
         if self._inherited is not None:
             try:
-                os.unlink(os.path.join(self._root, file))
+                os.unlink(f"{self._root}/{file}")
             except OSError:  # not there (the usual case), or a folder (then the write says so)
                 pass
 
@@ -96,7 +96,7 @@ class Stage:
         if self._inherited is None:
             return None
         try:
-            return os.lstat(os.path.join(self._root, file))
+            return os.lstat(f"{self._root}/{file}")
         except OSError:
             return None
 

@@ -119,13 +119,15 @@ class Writer:
     def reserve(self, file: str, source: str = "") -> str:
         """Claim ``file`` for one producer (a rendering worker writes it there); its place in the stage
         (a string: a warm build reserves tens of thousands of files)."""
-        parts = [part for part in file.split("/") if part not in ("", ".")]
+        wrapped = f"/{file}/"
+        plain = "//" not in wrapped and "/./" not in wrapped and "/../" not in wrapped  # the usual name: joined as it is
+        parts = file.split("/") if plain else [part for part in file.split("/") if part not in ("", ".")]
         if file.startswith("/") or ".." in parts or not parts:
             raise ToolError(f"refusing to write outside the output folder: {file}")
         if file in self.sources:
             raise ToolError(f"{file} written twice, by {self.sources[file]} and {source}")
         self.sources[file] = source
-        return os.path.join(self._root, *parts)
+        return f"{self._root}/{file}" if plain else os.path.join(self._root, *parts)
 
     def _target(self, file: str, source: str) -> str:
         target = self.reserve(file, source)
