@@ -7,7 +7,8 @@ dropped its directory cache), and neither list is needed before the end of the b
 before the swap, the stage's when the search index replaces its shards and when the stage is
 pruned. So a process forked as the build starts, while it is still small, lists them, and the
 build collects the lists when it needs them: the reads overlap loading and planning, on the
-second core.
+second core. The stage's listing has each file's own stamp too (``lstat``): the build asks, for
+each of its 28,000 files, whether it is still the very file recorded.
 
 Listing a folder while the build writes into it is sound: a directory read returns exactly once
 every entry that is neither added nor removed meanwhile (POSIX ``readdir``), and those are the
@@ -25,16 +26,20 @@ import signal
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-Listing = tuple[list[str], list[str]]  # files (or links), folders; relative, with forward slashes
+Listing = tuple[list[str], list[str], list[tuple[int, int, int]]]
+# files (or links) and folders, relative with forward slashes; with ``stamps``, each file's own
+# (inode, size, mtime_ns) in the files' order, else nothing
 
 
-def walk_tree(root: Optional[Path]) -> Listing:
+def walk_tree(root: Optional[Path], stamps: bool = False) -> Listing:
     """Every file (or link) under ``root`` and every folder ("" is ``root`` itself), relative to
-    ``root`` with forward slashes; nothing when it is None or absent (one ``scandir`` per folder)."""
+    ``root`` with forward slashes; nothing when it is None or absent (one ``scandir`` per folder,
+    and with ``stamps`` one ``lstat`` per file)."""
     files: list[str] = []
     folders: list[str] = [""]
+    found: list[tuple[int, int, int]] = []
     if root is None:
-        return files, folders
+        return files, folders, found
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -49,17 +54,26 @@ def walk_tree(root: Optional[Path]) -> Listing:
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(name)
                     pending.append(name)
-                else:
-                    files.append(name)
-    return files, folders
+                    continue
+                if stamps:
+                    try:
+                        stat = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue  # gone meanwhile
+                    found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+                files.append(name)
+    return files, folders, found
 
 
 class Listings:
     """The listings of ``roots`` (None: an empty tree), made in a forked process when ``background``."""
 
-    def __init__(self, roots: Sequence[Optional[Path]], background: bool, close: Sequence[int] = ()):
-        """``close``: file descriptors the lister must not keep open (a lock it would hold)."""
+    def __init__(self, roots: Sequence[Optional[Path]], background: bool, close: Sequence[int] = (),
+                 stamps: Sequence[bool] = ()):
+        """``close``: file descriptors the lister must not keep open (a lock it would hold);
+        ``stamps``: for each root, whether its files' stamps are listed too."""
         self._roots = list(roots)
+        self._stamps = [index < len(stamps) and stamps[index] for index in range(len(self._roots))]
         self._lists: Optional[list[Listing]] = None
         self._pid = 0
         self._pipe = -1
@@ -69,8 +83,11 @@ class Listings:
     def get(self, index: int) -> Listing:
         """The listing of ``roots[index]`` (waits for the lister; lists here if it failed)."""
         if self._lists is None:
-            self._lists = self._collect() or [walk_tree(root) for root in self._roots]
+            self._lists = self._collect() or self._walks()
         return self._lists[index]
+
+    def _walks(self) -> list[Listing]:
+        return [walk_tree(root, stamps) for root, stamps in zip(self._roots, self._stamps)]
 
     def close(self) -> None:
         """Stop the lister if it still runs (a build that ends before it needs the lists)."""
@@ -95,7 +112,7 @@ class Listings:
                 os.close(read)
                 for descriptor in close:
                     os.close(descriptor)
-                view = memoryview(marshal.dumps([walk_tree(root) for root in self._roots]))
+                view = memoryview(marshal.dumps(self._walks()))
                 while view:
                     view = view[os.write(write, view):]
                 status = 0
@@ -120,7 +137,7 @@ class Listings:
         except (EOFError, ValueError, TypeError):
             return None
         well_formed = isinstance(lists, list) and len(lists) == len(self._roots) and all(
-            isinstance(item, tuple) and len(item) == 2 and all(isinstance(part, list) for part in item) for item in lists)
+            isinstance(item, tuple) and len(item) == 3 and all(isinstance(part, list) for part in item) for item in lists)
         return lists if well_formed else None
 
     def _reap(self) -> int:

@@ -39,6 +39,7 @@ class Stage:
         self._root = os.fspath(folder)  # joined to tens of thousands of names: a string, not a Path
         self._inherited = inherited
         self._listed: Optional[tuple[list[str], list[str]]] = None
+        self._stamps: Optional[dict[str, tuple[int, int, int]]] = None  # as listed, until the build touches the file
 
     @classmethod
     def fresh(cls, output: Path) -> Stage:
@@ -57,7 +58,7 @@ class Stage:
             os.rename(spare, folder)  # from here on, a build cut short leaves a leftover, not a spare
         except OSError:
             return None
-        return cls(folder, lambda: walk_tree(folder), spare=spare)
+        return cls(folder, lambda: walk_tree(folder, stamps=True), spare=spare)
 
     def listed(self, inherited: Callable[[], Listing]) -> None:
         """Where the listing of what this stage inherited comes from (a lister started with the build)."""
@@ -67,12 +68,17 @@ class Stage:
     def inherited(self) -> tuple[list[str], list[str]]:
         """The files and folders the stage held when the build began (some may be gone since)."""
         if self._listed is None:
-            self._listed = self._inherited() if self._inherited is not None else ([], [""])
+            files, folders, stamps = self._inherited() if self._inherited is not None else ([], [""], [])
+            self._listed = files, folders
+            if len(stamps) == len(files):
+                self._stamps = dict(zip(files, stamps))
         return self._listed
 
     def vacate(self, file: str) -> None:
         """Make room for a new file at ``file``: an inherited one is unlinked, never overwritten."""
         if self._inherited is not None:
+            if self._stamps is not None:
+                self._stamps.pop(file, None)
             try:
                 os.unlink(f"{self._root}/{file}")
             except OSError:  # not there (the usual case), or a folder (then the write says so)
@@ -80,25 +86,28 @@ class Stage:
 
     def keeps(self, file: str, inode: int) -> bool:
         """The inherited ``file`` is the very file ``inode`` of the previous site: keep it as it is."""
-        held = self._lstat(file)
-        return held is not None and held.st_ino == inode
+        held = self._stamp(file)
+        return held is not None and held[0] == inode
 
     def holds(self, file: str, inode: int, size: int, mtime_ns: int) -> bool:
         """The inherited ``file`` is the very file recorded (same inode, size and mtime), which can be
-        kept as it is. One ``lstat``: the file in the site being replaced is that same file under
-        another name."""
-        held = self._lstat(file)
-        return held is not None and (held.st_ino, held.st_size, held.st_mtime_ns) == (inode, size, mtime_ns)
+        kept as it is: the file in the site being replaced is that same file under another name."""
+        return self._stamp(file) == (inode, size, mtime_ns)
 
-    def _lstat(self, file: str) -> Optional[os.stat_result]:
-        """The inherited ``file``'s own stamp (``lstat``: some file systems, overlayfs, report another
-        inode in a directory listing); None when the stage is fresh or it cannot be read."""
+    def _stamp(self, file: str) -> Optional[tuple[int, int, int]]:
+        """The inherited ``file``'s own (inode, size, mtime): as the lister read it (``lstat``: some file
+        systems, overlayfs, report another inode in a directory listing), or read now; None when the
+        stage is fresh or the file is not there. The build asks before it touches the file."""
         if self._inherited is None:
             return None
+        self.inherited()
+        if self._stamps is not None:
+            return self._stamps.get(file)
         try:
-            return os.lstat(f"{self._root}/{file}")
+            stat = os.lstat(f"{self._root}/{file}")
         except OSError:
             return None
+        return stat.st_ino, stat.st_size, stat.st_mtime_ns
 
     def vacate_folders(self, folders: Iterable[str]) -> None:
         """Every inherited file under these folders unlinked (a tool that writes whole folders comes

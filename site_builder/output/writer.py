@@ -107,7 +107,7 @@ class Writer:
         self._folders = {str(self.stage)}  # made already (a recycled stage's others: makedirs finds them)
         recycled = self._stage.spare is not None
         self._listings = Listings([output if guard and output.is_dir() else None, self.stage if recycled else None],
-                                  background, close=(self._lock,))
+                                  background, close=(self._lock,), stamps=(False, True))
         self._guard = guard
         self._stage.listed(lambda: self._listings.get(1))
 

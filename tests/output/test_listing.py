@@ -31,16 +31,20 @@ def a_tree(root: Path) -> Path:
 
 def test_the_lister_finds_what_a_listing_here_finds(tmp_path: Path) -> None:
     first, second = a_tree(tmp_path / "one"), tmp_path / "absent"
-    listings = Listings([first, None, second], background=True)
+    listings = Listings([first, None, second], background=True, stamps=(True,))
     assert listings._pid  # a lister runs
-    here = [walk_tree(first), walk_tree(None), walk_tree(second)]
-    for index, (files, folders) in enumerate(here):
+    here = [walk_tree(first, stamps=True), walk_tree(None), walk_tree(second)]
+    for index, (files, folders, stamps) in enumerate(here):
         found = listings.get(index)
-        assert sorted(found[0]) == sorted(files) and sorted(found[1]) == sorted(folders)
+        assert sorted(zip(found[0], found[2] or found[0])) == sorted(zip(files, stamps or files))
+        assert sorted(found[1]) == sorted(folders)
+    for file, (inode, size, mtime_ns) in zip(here[0][0], here[0][2]):  # each file's own stamp, links not followed
+        own = os.lstat(first / file)
+        assert (own.st_ino, own.st_size, own.st_mtime_ns) == (inode, size, mtime_ns)
     assert sorted(here[0][0]) == ["a/b/c/index.html", "a/folder-link", "a/index.html", "index.html", "link.html",
                                   "pagefind/en/0/fragment/x.pf_fragment"]
     assert {"", "empty", "empty/deeper", "a/b/c"} <= set(here[0][1]) and "a/folder-link" not in here[0][1]
-    assert here[1] == ([], [""]) and here[2] == ([], [""])
+    assert here[1] == ([], [""], []) and here[2] == ([], [""], []) and walk_tree(first)[2] == []
 
 
 def test_a_stopped_or_failed_lister_is_replaced_by_a_listing_here(tmp_path: Path) -> None:
