@@ -11,7 +11,9 @@ manifest are unchanged. Anything the engine cannot verify is rendered again.
 
 The usual edit changes release texts only. Then the archive's *listing* (everything but those
 texts) is the previous build's, and so is the plan: no route or answer is digested, and only the
-outputs that read a changed text (a question of its own, see ``tracking``) are rendered.
+outputs that read a changed text (a question of its own, see ``tracking``) are rendered. Nor is the
+archive read back and planned: the last full plan, kept in the cache, gets the new releases patched
+in (see ``kept_plan``).
 
 Copies (static files, attachments) are linked when their source's stamp is the recorded one; each
 shard of the search index is linked when none of its pages changed (same files, same bytes), and
@@ -101,34 +103,32 @@ class Engine:
         """The kept plan with the releases whose texts changed since in it, or None (see kept_plan.py)."""
         if self.store is None or self._discovered is None or self._inputs is None or self._discovered[1]:
             return None
-        sources = self._discovered[0]
         with paused(keep=True):  # the plan read back and the new releases: survivors only
             kept = self.store.get(kept_plan.NAMESPACE, self._kept_key())
-            changed = kept_plan.changed_releases(kept, sources) if kept_plan.well_formed(kept) else None
-            if changed is None:
-                return None
-            loaded = self.documents.some(read_settings(self.options), changed)
+            changed = kept_plan.changed_releases(kept, self._discovered[0]) if kept_plan.well_formed(kept) else None
+            loaded = self.documents.some(read_settings(self.options), changed) if changed is not None else {}
             releases = {rel: (document, problems) for rel, (_, (document, problems)) in loaded.items()
                         if isinstance(document, Release)}
-            if len(releases) != len(loaded):
-                return None
+            if changed is None or len(releases) != len(loaded):
+                return None  # another file changed, or a release became something else
             site = kept_plan.patched(kept, self.store.get(kept_plan.OBJECTS, self._kept_key()), load_theme(self.options),
                                      releases)
-            if site is None:
-                return None
-            made_from = dict(kept.made_from)  # the engine's state, as a full load leaves it
-            for rel, (key, (document, _)) in loaded.items():
-                made_from[rel] = key, seed_of(document, key)
-            archive = site.views.archive
-            held: tuple[Release | Meeting | Mechanism | Page, ...] = (*archive.releases, *archive.meetings,
-                                                                       *archive.mechanisms, *archive.pages)
-            if any(document.source not in made_from for document in held):
-                return None
-            for document in held:
-                self.digester.seed(document, made_from[document.source][1])
-            self.documents.made_from = made_from
-            self._listing = self._listing_of(archive)  # a new summary changes a seed, and then the lists
-        return site
+            made_from = {**kept.made_from, **{rel: (key, seed_of(document, key)) for rel, (key, (document, _)) in loaded.items()}}
+            return site if site is not None and self._adopt(site.views.archive, made_from) else None
+
+    def _adopt(self, archive: Archive, made_from: dict[str, tuple[bytes, bytes]]) -> bool:
+        """Leave the engine as a full load of ``archive`` would: each document seeded into the digester
+        with its seed, the listing digested again (a new summary changes a seed, and then the lists).
+        False when ``made_from`` lacks a document (a kept plan that does not fit: plan in full)."""
+        documents: tuple[Release | Meeting | Mechanism | Page, ...] = (*archive.releases, *archive.meetings,
+                                                                        *archive.mechanisms, *archive.pages)
+        if any(document.source not in made_from for document in documents):
+            return False
+        for document in documents:
+            self.digester.seed(document, made_from[document.source][1])
+        self.documents.made_from = made_from
+        self._listing = self._listing_of(archive)
+        return True
 
     def _keep(self, site: Site) -> None:
         """Keep a plan made in full for the next builds, now: the process is still small (see kept_plan.py)."""
