@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import pickle
 import time
 from pathlib import Path
 from typing import Any, Optional, cast
@@ -136,7 +137,10 @@ class Engine:
             return
         meta, objects = kept_plan.keep(site, self._discovered[0], self._inputs.read_ns, self.documents.made_from,
                                        self._listing)
-        self.store.put(kept_plan.OBJECTS, self._kept_key(), objects)
+        try:
+            self.store.put(kept_plan.OBJECTS, self._kept_key(), objects)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a plan it cannot keep: plan again next time
+            return
         self.store.put(kept_plan.NAMESPACE, self._kept_key(), meta)
 
     def _kept_key(self) -> bytes:

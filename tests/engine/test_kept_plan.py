@@ -115,3 +115,19 @@ def test_files_written_just_before_the_plan_was_kept_are_not_trusted(options: Op
     edit(options.content / "releases/2015/2015-01-20-january.md", "\n---\n", "\n---\nMore.\n\n", 1)
     build(options)
     assert len(plans) == 2 and same_as_clean(options, plans)
+
+
+def test_a_plan_that_cannot_be_pickled_is_not_kept_and_the_build_goes_on(options: Options, plans: list[int],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from site_builder.engine import kept_plan
+    original = kept_plan.keep
+
+    def unpicklable(*args: Any, **kwargs: Any) -> Any:
+        meta, objects = original(*args, **kwargs)
+        return meta, (*objects[:-1], lambda: None)  # a value pickle refuses
+    monkeypatch.setattr(kept_plan, "keep", unpicklable)
+    build(options)
+    assert not any(p.is_file() for p in (options.cache_dir / "plans").rglob("*"))  # type: ignore[operator]
+    edit(options.content / "releases/2015/2015-01-20-january.md", "\n---\n", "\n---\nMore.\n\n", 1)
+    build(options)
+    assert len(plans) == 2 and same_as_clean(options, plans)
