@@ -47,13 +47,12 @@ from .documents import Documents, seed_of
 from .fingerprint import Answers, RecordingLoader, Ref, Resolver, fingerprint
 from . import kept_plan
 from .inputs import RACY, Inputs, options_key, read_inputs
-from .records import Outcome, Record, differs, made_record, same_file, stamp, stamps
+from .records import Outcome, Record, differs, made_record, same_file, stamp, stamps, stored_records
 from .search_shards import previous_file, search_index
 from .store import Store, digest_bytes
 from .tracking import Tracker, TrackedObject, TrackedRoutes
 
 INDEX = "outputs"
-QUESTIONS = Record._fields.index("questions")  # where a stored record keeps its question numbers
 UNTOUCHED = "untouched"  # per output folder: the inputs' stamp and the output's, after the last build
 
 
@@ -223,17 +222,7 @@ class Engine:
         """After the swap: the records of the output now in place, for the next build."""
         if self.store is None:
             return
-        if self._compact:  # the questions no output asks any more are dropped, the others renumbered
-            used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
-            renumber = {old: new for new, old in enumerate(used)}
-            table = [outcome.questions[q] for q in used]
-            files = {file: (*r[:QUESTIONS], tuple(renumber[q] for q in r.questions), *r[QUESTIONS + 1:])
-                     if r.questions is not None else tuple(r) for file, r in outcome.records.items()}
-        else:  # only texts changed: the pages ask what they asked, the table is kept (renumbering took 0.15 s)
-            table, files = outcome.questions, {file: tuple(r) for file, r in outcome.records.items()}
-        # plain tuples, marshalled: they hold only bytes, strings, numbers and tuples, and marshal
-        # writes 30,000 of them in a seventh of pickle's time (pickling named tuples: 20 times)
-        records = marshal.dumps(files)
+        table, records = stored_records(outcome, self._compact)
         self.store.put(INDEX, self._index_key(), {
             "plan": self._plan, "questions": table, "files": records,
             "search": outcome.search, "listing": self._listing,

@@ -8,6 +8,7 @@ recorded one; ``stamps`` is what ``Engine.untouched`` compares to skip a build a
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,3 +101,23 @@ def file_digest(path: str | Path) -> bytes:
     """The same digest as ``Written.digest``: BLAKE2b-128 of the bytes."""
     with open(path, "rb") as stream:
         return hashlib.file_digest(stream, lambda: hashlib.blake2b(digest_size=16)).digest()
+
+
+QUESTIONS = Record._fields.index("questions")  # where a stored record keeps its question numbers
+
+
+def stored_records(outcome: Outcome, compact: bool) -> tuple[list[Any], bytes]:
+    """The table of questions and the records, as the cache keeps them.
+
+    ``compact``: the questions no output asks any more are dropped and the others renumbered; else
+    (only texts changed: the pages ask what they asked) the table is kept as it is, which spares
+    renumbering 28,000 records (0.15 s at 10,000 releases). The records are plain tuples,
+    marshalled: they hold only bytes, strings, numbers and tuples, and marshal writes 30,000 of them
+    in a seventh of pickle's time (pickling named tuples: 20 times)."""
+    if not compact:
+        return outcome.questions, marshal.dumps({file: tuple(r) for file, r in outcome.records.items()})
+    used = sorted({q for r in outcome.records.values() if r.questions for q in r.questions})
+    renumber = {old: new for new, old in enumerate(used)}
+    files = {file: (*r[:QUESTIONS], tuple(renumber[q] for q in r.questions), *r[QUESTIONS + 1:])
+             if r.questions is not None else tuple(r) for file, r in outcome.records.items()}
+    return [outcome.questions[q] for q in used], marshal.dumps(files)
