@@ -70,6 +70,7 @@ class Engine:
         self._inputs: Optional[Inputs] = None
         self._discovered: Optional[tuple[list[SourceFile], list[Diagnostic]]] = None
         self._compact = True  # the records' table of questions is made again without the unused ones
+        self._kept_key = digest_bytes(b"kept plan", self._index_key(), options_key(options).encode())
 
     def untouched(self) -> Optional[int]:
         """The number of files of the output when no input changed since the last build into it and
@@ -100,19 +101,25 @@ class Engine:
         self._keep(site)
         return site
 
+    def _stamped(self) -> Optional[list[SourceFile]]:
+        """The content files as this build found them, when a kept plan can rest on their stamps."""
+        found = self._discovered
+        return found[0] if found is not None and not found[1] and self._inputs is not None else None
+
     def _patched(self) -> Optional[Site]:
         """The kept plan with the releases whose texts changed since in it, or None (see kept_plan.py)."""
-        if self.store is None or self._discovered is None or self._inputs is None or self._discovered[1]:
+        sources = self._stamped()
+        if self.store is None or sources is None:
             return None
         with paused(keep=True):  # the plan read back and the new releases: survivors only
-            kept = self.store.get(kept_plan.NAMESPACE, self._kept_key())
-            changed = kept_plan.changed_releases(kept, self._discovered[0]) if kept_plan.well_formed(kept) else None
+            kept = self.store.get(kept_plan.NAMESPACE, self._kept_key)
+            changed = kept_plan.changed_releases(kept, sources) if kept_plan.well_formed(kept) else None
             loaded = self.documents.some(read_settings(self.options), changed) if changed is not None else {}
             releases = {rel: (document, problems) for rel, (_, (document, problems)) in loaded.items()
                         if isinstance(document, Release)}
             if changed is None or len(releases) != len(loaded):
                 return None  # another file changed, or a release became something else
-            site = kept_plan.patched(kept, self.store.get(kept_plan.OBJECTS, self._kept_key()), load_theme(self.options),
+            site = kept_plan.patched(kept, self.store.get(kept_plan.OBJECTS, self._kept_key), load_theme(self.options),
                                      releases)
             made_from = {**kept.made_from, **{rel: (key, seed_of(document, key)) for rel, (key, (document, _)) in loaded.items()}}
             return site if site is not None and self._adopt(site.views.archive, made_from) else None
@@ -133,18 +140,15 @@ class Engine:
 
     def _keep(self, site: Site) -> None:
         """Keep a plan made in full for the next builds, now: the process is still small (see kept_plan.py)."""
-        if self.store is None or self._discovered is None or self._inputs is None or self._discovered[1]:
+        sources = self._stamped()
+        if self.store is None or sources is None or self._inputs is None:
             return
-        meta, objects = kept_plan.keep(site, self._discovered[0], self._inputs.read_ns, self.documents.made_from,
-                                       self._listing)
+        meta, objects = kept_plan.keep(site, sources, self._inputs.read_ns, self.documents.made_from, self._listing)
         try:
-            self.store.put(kept_plan.OBJECTS, self._kept_key(), objects)
+            self.store.put(kept_plan.OBJECTS, self._kept_key, objects)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # a plan it cannot keep: plan again next time
             return
-        self.store.put(kept_plan.NAMESPACE, self._kept_key(), meta)
-
-    def _kept_key(self) -> bytes:
-        return digest_bytes(b"kept plan", self._index_key(), options_key(self.options).encode())
+        self.store.put(kept_plan.NAMESPACE, self._kept_key, meta)
 
     def load(self) -> Archive:
         """The checked archive, each document from the cache when its inputs are unchanged."""

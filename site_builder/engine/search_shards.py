@@ -7,7 +7,6 @@ it was indexed, and whose own files are intact, is linked; Pagefind runs only fo
 from __future__ import annotations
 
 import functools
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 

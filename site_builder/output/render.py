@@ -344,32 +344,22 @@ def _search_note(extracted: Optional[bytes]) -> tuple[str, bytes]:
 
 
 def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequence[int], stage: Path,
-              jobs: int, take: Optional[Callable[[list[Written]], None]] = None) -> list[Written]:
-    """Render ``routes[i]`` for each index into ``stage``; raise ContentError with every template problem.
-
-    With ``take``, the outputs are given to it chunk by chunk, in order, as they are written (their
-    notes are digested as they come, see ``in_parallel``), and an empty list is returned."""
+              jobs: int, take: Callable[[list[Written]], None]) -> None:
+    """Render ``routes[i]`` for each index into ``stage``, giving the outputs to ``take`` chunk by chunk,
+    in order, as they are written (their notes are digested as they come, see ``in_parallel``);
+    raise ContentError with every template problem."""
+    workers = jobs if len(indices) >= 8 else 1
+    size = max(4, min(200, len(indices) // (workers * 4))) if workers > 1 else 200
+    chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
     problems: list[Diagnostic] = []
-    out: list[Written] = []
 
     def taken(result: tuple[list[Written], list[Diagnostic]]) -> None:
         problems.extend(result[1])
-        if take is not None:
-            take(result[0])
-        else:
-            out.extend(result[0])
-    if jobs <= 1 or len(indices) < 8:
-        step = 200 if take is not None else max(1, len(indices))  # the notes of 200 pages at a time
-        for start in range(0, len(indices), step):
-            taken(_render_routes(render_one, [routes[i] for i in indices[start:start + step]], stage))
-    else:
-        size = max(4, min(200, len(indices) // (jobs * 4)))
-        chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
-        in_parallel(jobs, chunks, lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
-                    _render_chunk, _init_worker, (render_one, routes, stage), taken)
+        take(result[0])
+    in_parallel(workers, chunks, lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
+                _render_chunk, _init_worker, (render_one, routes, stage), taken)
     if problems:
         raise ContentError(grouped(problems))
-    return out
 
 
 def plain(renderer: Renderer) -> RenderOne:
