@@ -14,6 +14,7 @@ from typing import Any
 
 from site_builder.content.archive import load_archive
 from site_builder.content.model import Archive, Release, pack
+from site_builder.content.yaml_lines import LineMap
 from site_builder.options import Options
 from site_builder.plan.patch import BODY_FIELDS, KEPT_VIEWS, SWAPPED_VIEWS, Patchable
 from site_builder.plan.site import Site, plan_site
@@ -86,7 +87,7 @@ def test_every_other_change_is_planned_again(tmp_path: Path) -> None:
         "date": lambda r: dataclasses.replace(r, date=r.date.replace(year=r.date.year - 1)),
         "topics": lambda r: dataclasses.replace(r, topics=(*r.topics, "a-new-topic")),
         "draft": lambda r: dataclasses.replace(r, draft=not r.draft),
-        "line numbers": lambda r: dataclasses.replace(r, lines=dataclasses.replace(r.lines, default=r.lines.default + 1)),
+        "line numbers": lambda r: dataclasses.replace(r, lines=LineMap(r.lines.lines, r.lines.default + 1)),
     }
     for name, change in changes.items():
         changed = with_releases(archive, lambda r: change(r) if r is first else r)
