@@ -164,7 +164,8 @@ class Release:
     # filled by the loader
     source: str
     # the body, packed (see ``pack``): read as ``body_html`` and ``body_markdown``. No plain text is
-    # kept: nothing shows it, and at 10,000 releases it was 40 MB per process
+    # kept: nothing shows it, and at 10,000 releases it was 40 MB per process. A build leaves the
+    # Markdown out of the archive it plans (engine/documents.py): no page may show it
     packed_html: bytes = field(default=b"", repr=False)
     packed_markdown: bytes = field(default=b"", repr=False, compare=False)
     body_line: int = 1

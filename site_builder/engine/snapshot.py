@@ -50,24 +50,28 @@ class Kept:
 
 @dataclass
 class Snapshot:
-    """The snapshot of one content folder under one context (settings, builder version)."""
+    """The snapshot of one content folder under one context (settings, builder version).
+
+    ``variant`` names what its documents leave out: a build's releases have no Markdown source,
+    the dev server's do (see documents.py); each keeps its own snapshot."""
 
     store: Store
     content: Path
     context: bytes
     shards: list[dict[str, Kept]]
     dirty: set[int] = field(default_factory=set)
+    variant: bytes = b""
 
     @classmethod
-    def read(cls, store: Store, content: Path, context: bytes) -> Snapshot:
+    def read(cls, store: Store, content: Path, context: bytes, variant: bytes = b"") -> Snapshot:
         """The stored snapshot; shards missing, damaged or of another context are empty (misses)."""
         shards: list[dict[str, Kept]] = []
         for number in range(SHARDS):
-            value = store.get(NAMESPACE, _key(content, number))
+            value = store.get(NAMESPACE, _key(content, number, variant))
             fresh = isinstance(value, tuple) and len(value) == 2 and value[0] == context and isinstance(value[1], dict) \
                 and all(isinstance(kept, Kept) for kept in value[1].values())
             shards.append(value[1] if fresh else {})
-        return cls(store, content, context, shards)
+        return cls(store, content, context, shards, variant=variant)
 
     def recall(self, source: SourceFile) -> Optional[Kept]:
         """The document of ``source`` when its file has the stamp recorded, and that stamp can be trusted."""
@@ -97,7 +101,7 @@ class Snapshot:
             for rel in gone:
                 del shard[rel]
             if gone or number in self.dirty:
-                self.store.put(NAMESPACE, _key(self.content, number), (self.context, shard))
+                self.store.put(NAMESPACE, _key(self.content, number, self.variant), (self.context, shard))
         self.dirty.clear()
 
 
@@ -105,5 +109,5 @@ def _shard(rel: str) -> int:
     return zlib.crc32(rel.encode("utf-8", "surrogatepass")) % SHARDS
 
 
-def _key(content: Path, number: int) -> bytes:
-    return digest_bytes(b"snapshot", str(content).encode(), number.to_bytes(2, "big"))
+def _key(content: Path, number: int, variant: bytes) -> bytes:
+    return digest_bytes(b"snapshot", str(content).encode(), number.to_bytes(2, "big"), variant)
