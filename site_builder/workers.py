@@ -8,14 +8,16 @@ kernel to kill it when its parent dies (Linux ``PR_SET_PDEATHSIG``), and elsewhe
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
+import shutil
 import signal
 import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from typing import Any, Callable, Literal, Optional, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -30,15 +32,22 @@ def worker_pool(jobs: int, tasks: int, initializer: Callable[..., None], initarg
                                initializer=_start_worker, initargs=(os.getpid(), initializer, initargs))
 
 
+Lane = Literal["here", "there", "any"]  # which processes may take a chunk: this one, a worker, either
+
+
 def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: Callable[[T], R],
                 initializer: Callable[..., None], initargs: tuple[Any, ...],
-                take: Optional[Callable[[R], None]] = None) -> list[R]:
+                take: Optional[Callable[[R], None]] = None, lanes: Optional[Sequence[Lane]] = None) -> list[R]:
     """Each chunk's result, in order, from ``jobs`` processes in all: this one and ``jobs - 1`` forked workers.
 
     This process works too (``here``) instead of waiting: a forked worker's resident memory counts
     the whole plan it inherited, so one process fewer is a plan fewer in the process tree's memory,
     for the same parallelism. Workers run ``there`` (after ``initializer(*initargs)``), each with
     at most two chunks queued; this process takes the next chunk whenever it is free.
+
+    ``lanes`` pins chunks to this process or to the workers (the others go to whichever is free
+    first, in order): work that shares a cache (the list pages of one language share their items)
+    is then done where that cache is, once.
 
     With ``take``, each result is given to it as soon as it and every earlier one are done, in
     order, and not kept (an empty list is returned): what the results hold is digested as it comes
@@ -50,23 +59,26 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
         for chunk in chunks:
             take(here(chunk))
         return []
+    lane: Sequence[Lane] = lanes if lanes is not None else ["any"] * len(chunks)
     results: list[Optional[R]] = [None] * len(chunks)
     done_flags = [False] * len(chunks)
     given = 0  # results before this one were given to ``take``
     queued: dict[Future[R], int] = {}
-    following = 0
+    pending = list(range(len(chunks)))  # not started yet, in order
     with worker_pool(jobs - 1, len(chunks) - 1, initializer, initargs) as pool:
-        while following < len(chunks) or queued:
-            while following < len(chunks) and len(queued) < 2 * (jobs - 1):
-                queued[pool.submit(there, chunks[following])] = following
-                following += 1
-            if following < len(chunks):
-                results[following], done_flags[following] = here(chunks[following]), True
-                following += 1
-            done, _ = wait(queued, timeout=0 if following < len(chunks) else None, return_when=FIRST_COMPLETED)
+        while pending or queued:
+            while len(queued) < 2 * (jobs - 1):
+                index = _next_chunk(pending, lane, "here")
+                if index is None:
+                    break
+                queued[pool.submit(there, chunks[index])] = index
+            index = _next_chunk(pending, lane, "there")
+            if index is not None:
+                results[index], done_flags[index] = here(chunks[index]), True
+            done, _ = wait(queued, timeout=0 if index is not None or not queued else None, return_when=FIRST_COMPLETED)
             for future in done:
-                index = queued.pop(future)
-                results[index], done_flags[index] = future.result(), True
+                finished = queued.pop(future)
+                results[finished], done_flags[finished] = future.result(), True
             while take is not None and given < len(chunks) and done_flags[given]:
                 take(results[given])  # type: ignore[arg-type]  # done: filled
                 results[given] = None
@@ -74,9 +86,31 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
     return [] if take is not None else results  # type: ignore[return-value]  # every slot is filled
 
 
+def _next_chunk(pending: list[int], lanes: Sequence[Lane], other: Lane) -> Optional[int]:
+    """The first chunk not started that is not pinned to ``other``, taken out of ``pending``."""
+    for position, index in enumerate(pending):
+        if lanes[index] != other:
+            return pending.pop(position)
+    return None
+
+
 def _start_worker(parent: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
     die_with_parent(parent)
     initializer(*initargs)
+
+
+def dying_with_this_process(argv: list[str]) -> tuple[list[str], Optional[Callable[[], None]]]:
+    """The command line and the ``preexec_fn`` that start ``argv`` as a program that ends with this process.
+
+    On Linux, util-linux's ``setpriv --pdeathsig`` asks for it, and the program is started without
+    a function to run first: Python then starts it with ``vfork``, which copies nothing of this
+    process. A ``preexec_fn`` makes it ``fork``, which copies the page tables of this process (a
+    few hundred MB at 10,000 releases, for each of 40 Pagefind runs), and for that moment the
+    process tree counts this process twice."""
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    if setpriv is not None:
+        return [setpriv, "--pdeathsig", "KILL", "--", *argv], None
+    return argv, functools.partial(die_with_parent, os.getpid())
 
 
 def die_with_parent(parent: int) -> None:

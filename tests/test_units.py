@@ -256,3 +256,21 @@ def test_in_parallel_gives_each_result_to_take_in_order_as_it_comes_and_keeps_no
     kept = in_parallel(jobs, list(range(12)), _slow_square, _slow_square, _no_setup, (), taken.append)
     assert kept == [] and taken == [n * n for n in range(12)]
     assert in_parallel(jobs, list(range(12)), _slow_square, _slow_square, _no_setup, ()) == [n * n for n in range(12)]
+
+
+def _whose(n: int) -> tuple[int, int]:
+    import os
+    return n, os.getpid()
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_in_parallel_runs_a_pinned_chunk_on_its_side_and_the_others_anywhere(jobs: int) -> None:
+    import os
+    from site_builder.workers import in_parallel
+    lanes = ["here", "there", "any", "there", "here", "any", "there", "here"] * 2
+    taken: list[tuple[int, int]] = []
+    in_parallel(jobs, list(range(16)), _whose, _whose, _no_setup, (), taken.append, lanes)  # type: ignore[arg-type]
+    assert [n for n, _ in taken] == list(range(16))
+    here = os.getpid()
+    assert all(pid == here for n, pid in taken if lanes[n] == "here")
+    assert all(pid != here for n, pid in taken if lanes[n] == "there")

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
+from .chunks import chunked
 from .search import search_input, search_language
 from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic, grouped
@@ -67,7 +68,7 @@ class Renderer:
         self.site = site
         self.templates = templates
         self.notes: Notes = notes or Unnoted()
-        self._fragments: dict[tuple[Any, ...], tuple[tuple[Any, ...], Markup, Any]] = {}
+        self._fragments: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes, Any]] = {}
         self.env = jinja2.Environment(
             loader=loader or jinja2.FileSystemLoader(str(templates)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -131,14 +132,14 @@ class Renderer:
         known = self._fragments.get(full)
         if known is not None and all(a is b for a, b in zip(known[0], key)):
             self.notes.replay(known[2])
-            return known[1]
+            return Markup(known[1].decode("utf-8", "surrogatepass"))
         token = self.notes.begin_fragment()
         try:
             html = caller()
         finally:
             reads = self.notes.end_fragment(token)
-        if reads is not None:
-            self._fragments[full] = (key, html, reads)
+        if reads is not None:  # kept as UTF-8: typographic quotes make Python keep the text at 2 bytes a character
+            self._fragments[full] = (key, html.encode("utf-8", "surrogatepass"), reads)
         return html
 
     def _translate(self, message: str, lang: str) -> str:
@@ -350,14 +351,14 @@ def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequenc
     raise ContentError with every template problem."""
     workers = jobs if len(indices) >= 8 else 1
     size = max(4, min(200, len(indices) // (workers * 4))) if workers > 1 else 200
-    chunks = [list(indices[i:i + size]) for i in range(0, len(indices), size)]
+    chunks, lanes = chunked(routes, indices, workers, size)
     problems: list[Diagnostic] = []
 
     def taken(result: tuple[list[Written], list[Diagnostic]]) -> None:
         problems.extend(result[1])
         take(result[0])
     in_parallel(workers, chunks, lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
-                _render_chunk, _init_worker, (render_one, routes, stage), taken)
+                _render_chunk, _init_worker, (render_one, routes, stage), taken, lanes or None)
     if problems:
         raise ContentError(grouped(problems))
 

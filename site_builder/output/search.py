@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 import orjson
 
 from ..errors import ToolError
-from ..workers import die_with_parent
+from ..workers import dying_with_this_process
 from .shards import LANGUAGES, SHARD_PAGES, SUBDIR, Shard, languages_manifest, plan_shards
 
 __all__ = ["SUBDIR", "LANGUAGES", "SHARD_PAGES", "Shard", "SearchIndexError", "search_input", "search_language",
@@ -294,9 +294,9 @@ def _start(stage: Path, shard: Shard, threads: int, read: Callable[[str], bytes]
     if target.exists() and any(p.is_file() or p.is_symlink() for p in target.rglob("*")):  # (empty folders: a recycled stage's)
         raise SearchIndexError(f"{shard.folder}/ already exists in the site: a static file or page took the search index's place")
     try:
-        process = subprocess.Popen(_pagefind() + ["--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, env=dict(os.environ, RAYON_NUM_THREADS=str(threads)),
-                                   preexec_fn=functools.partial(die_with_parent, os.getpid()))  # no orphan after kill -9
+        command, first = dying_with_this_process(_pagefind() + ["--service"])  # no orphan after kill -9
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, RAYON_NUM_THREADS=str(threads)), preexec_fn=first)
     except OSError as exc:
         raise SearchIndexError(f"could not run Pagefind: {exc}") from None
     run = _Run(shard, process, _requests(shard, read), time.monotonic())
@@ -355,9 +355,12 @@ def _pagefind() -> list[str]:
     """The indexer's executable (started directly: ``python -m pagefind`` would add an interpreter per run)."""
     try:
         import pagefind_bin
-        return [str(pagefind_bin.get_executable())]
+        executable = str(pagefind_bin.get_executable())
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(f"Pagefind is not installed ({exc}); run make site to install the pagefind[bin] package") from None
+    if not os.access(executable, os.X_OK):  # said here: a wrapper (setpriv) would only say it exited
+        raise SearchIndexError(f"could not run Pagefind: {executable} is missing or not executable")
+    return [executable]
 
 
 def write_languages(stage: Path, shards: Sequence[Shard]) -> str:

@@ -1,0 +1,72 @@
+"""How the outputs to render are shared out between this process and the forked workers.
+
+A list page (a year, a topic, a country...) shows each release as an item rendered once per
+language and kept (``Renderer._fragment``): at 10,000 releases some 55,000 items, 60 MB. Chunks
+taken by whichever process is free made every process render and keep nearly every item, so the
+work and the memory of the items were paid once per process. Here the list pages of a language
+all go to one side, this process or the workers (``in_parallel``'s lanes), languages shared out
+by their number of list pages; every other output (release pages, feeds, data) goes to whichever
+side is free, and so evens out the load.
+
+Chunks come in the order the two sides are expected to take them (each side's lists first, then
+the rest, by an estimate of their cost), so results come back about in the order they are handed
+over, and do not wait in memory for an earlier one.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..plan.routes import PageType, Route
+from ..workers import Lane
+
+__all__ = ["LISTS", "chunked"]
+
+# page types that show release items (templates' ``release_list``)
+LISTS = frozenset({PageType.HOME, PageType.RELEASES, PageType.YEAR, PageType.MEETING, PageType.MECHANISM,
+                   PageType.TOPIC, PageType.COUNTRY})
+LIST_COST = 3  # a list page costs about three other pages to render (a profile at 1,000 releases)
+
+
+def chunked(routes: Sequence[Route], indices: Sequence[int], workers: int, size: int) -> tuple[list[list[int]], list[Lane]]:
+    """``indices`` in chunks of at most ``size``, each with its lane, for this process and ``workers - 1`` workers."""
+    if workers <= 1:
+        return [list(indices[i:i + size]) for i in range(0, len(indices), size)], []
+    sides = _language_sides(routes, indices, workers)
+    groups: dict[Lane, list[int]] = {"here": [], "there": [], "any": []}
+    for index in indices:
+        route = routes[index]
+        groups[sides[route.lang] if route.page in LISTS else "any"].append(index)
+    queues = {lane: [group[i:i + size] for i in range(0, len(group), size)] for lane, group in groups.items()}
+    capacity: dict[Lane, int] = {"here": 1, "there": workers - 1}
+    busy: dict[Lane, float] = {"here": 0.0, "there": 0.0}
+    chunks: list[list[int]] = []
+    lanes: list[Lane] = []
+    while any(queues.values()):
+        side = min(busy, key=lambda lane: (busy[lane], lane != "here"))
+        own = queues[side]
+        queue = own if own else queues["any"]
+        if not queue:  # this side is done; the other still has lists of its own
+            busy[side] = float("inf")
+            continue
+        chunk = queue.pop(0)
+        chunks.append(chunk)
+        lanes.append(side if queue is own else "any")
+        busy[side] += sum(LIST_COST if routes[i].page in LISTS else 1 for i in chunk) / capacity[side]
+    return chunks, lanes
+
+
+def _language_sides(routes: Sequence[Route], indices: Sequence[int], workers: int) -> dict[str, Lane]:
+    """Each language's side for its list pages: the most pages first, each to the less busy side."""
+    counts: dict[str, int] = {}
+    for index in indices:
+        if routes[index].page in LISTS:
+            counts[routes[index].lang] = counts.get(routes[index].lang, 0) + 1
+    load: dict[Lane, float] = {"here": 0.0, "there": 0.0}
+    capacity: dict[Lane, int] = {"here": 1, "there": workers - 1}
+    sides: dict[str, Lane] = {}
+    for lang in sorted(counts, key=lambda lang: (-counts[lang], lang)):
+        side = min(load, key=lambda lane: (load[lane], lane != "here"))
+        sides[lang] = side
+        load[side] += counts[lang] / capacity[side]
+    return sides

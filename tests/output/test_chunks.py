@@ -1,0 +1,39 @@
+"""How the outputs are shared out between processes: each language's list pages on one side."""
+
+from __future__ import annotations
+
+from site_builder.output.chunks import LISTS, chunked
+from site_builder.plan.routes import Kind, PageType, Route
+
+
+def _routes() -> list[Route]:
+    routes = []
+    for lang, lists in (("en", 40), ("fr", 15), ("es", 12)):
+        for n in range(lists):
+            routes.append(Route(f"/{lang}/topic-{n}.html", Kind.PAGE, PageType.TOPIC, context={"lang": lang}, lang=lang))
+        for n in range(30):
+            routes.append(Route(f"/{lang}/release-{n}.html", Kind.PAGE, PageType.RELEASE, context={"lang": lang}, lang=lang))
+    routes.append(Route("/feed.xml", Kind.FEED))
+    return routes
+
+
+def test_every_output_is_in_one_chunk_and_a_language_s_lists_are_on_one_side() -> None:
+    routes = _routes()
+    indices = list(range(len(routes)))
+    chunks, lanes = chunked(routes, indices, 2, 5)
+    assert sorted(i for chunk in chunks for i in chunk) == indices
+    side: dict[str, set[str]] = {}
+    for chunk, lane in zip(chunks, lanes):
+        for i in chunk:
+            if routes[i].page in LISTS:
+                side.setdefault(routes[i].lang, set()).add(lane)
+            else:
+                assert lane == "any"
+    assert side == {"en": {"here"}, "fr": {"there"}, "es": {"there"}}  # the largest alone; the others together
+    assert lanes[:2] == ["here", "there"]  # each side starts with its own lists
+
+
+def test_one_process_has_no_lanes_and_the_order_stays() -> None:
+    routes = _routes()
+    chunks, lanes = chunked(routes, list(range(len(routes))), 1, 50)
+    assert lanes == [] and [i for chunk in chunks for i in chunk] == list(range(len(routes)))
