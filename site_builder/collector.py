@@ -16,7 +16,9 @@ counts it again).
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import sys
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -46,3 +48,18 @@ def long_lived() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+def give_back_free_memory() -> None:
+    """Return to the system the free pages of this process's heap (glibc's ``malloc_trim``).
+
+    Memory freed by Python stays with the process: the next allocations reuse it, but the system
+    still counts it. After a large part of what a process holds is dropped for good (a render
+    worker's release items, once its list pages are done), giving the whole free pages back keeps
+    the process tree's memory what the process still uses. Elsewhere than glibc: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # another C library
+        pass

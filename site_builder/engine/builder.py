@@ -212,7 +212,7 @@ class Engine:
         interned = {question: number for number, question in enumerate(outcome.questions)}
         try:  # what each page read is noted as its chunk comes (18,000 pages' reads: 50 MB at 10,000 releases)
             render_to(render_one, site.routes, todo, writer.stage, self.options.jobs,
-                      lambda written: self._note_rendered(written, digests, outcome, interned))
+                      lambda written: self._note_rendered(written, digests, outcome, interned), renderer.forget_fragments)
         finally:  # the rendered fragments (a release's item in every list: 60 MB at 10,000 releases)
             renderer.new_plan()  # are not needed now: the search step and the records reuse that memory
         if self.options.search:

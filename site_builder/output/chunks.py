@@ -15,12 +15,13 @@ over, and do not wait in memory for an earlier one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from ..plan.routes import PageType, Route
 from ..workers import Lane
 
-__all__ = ["LISTS", "chunked"]
+__all__ = ["LISTS", "Chunk", "chunked"]
 
 # page types that show release items (templates' ``release_list``)
 LISTS = frozenset({PageType.HOME, PageType.RELEASES, PageType.YEAR, PageType.MEETING, PageType.MECHANISM,
@@ -28,10 +29,30 @@ LISTS = frozenset({PageType.HOME, PageType.RELEASES, PageType.YEAR, PageType.MEE
 LIST_COST = 3  # a list page costs about three other pages to render (a profile at 1,000 releases)
 
 
-def chunked(routes: Sequence[Route], indices: Sequence[int], workers: int, size: int) -> tuple[list[list[int]], list[Lane]]:
-    """``indices`` in chunks of at most ``size``, each with its lane, for this process and ``workers - 1`` workers."""
+@dataclass(frozen=True)
+class Chunk:
+    """Outputs to render together, and whether the side that takes them has rendered all its list
+    pages by then (it can drop its items: at 10,000 releases 60 MB here, 30 MB in the worker)."""
+
+    indices: list[int]
+    lists_done_here: bool = False
+    lists_done_there: bool = False
+
+
+def chunked(routes: Sequence[Route], indices: Sequence[int], workers: int, size: int) -> tuple[list[Chunk], list[Lane]]:
+    """``indices`` in chunks of at most ``size``, each with its lane, for this process and ``workers - 1`` workers.
+
+    Each side takes the chunks it may take in their order (``in_parallel``), so a chunk after the
+    last one pinned to a side comes to that side only once it has rendered all its list pages."""
     if workers <= 1:
-        return [list(indices[i:i + size]) for i in range(0, len(indices), size)], []
+        return [Chunk(list(indices[i:i + size])) for i in range(0, len(indices), size)], []
+    groups, lanes = _ordered(routes, indices, workers, size)
+    last = {side: max((n for n, lane in enumerate(lanes) if lane == side), default=-1) for side in ("here", "there")}
+    return [Chunk(group, n > last["here"], n > last["there"]) for n, group in enumerate(groups)], lanes
+
+
+def _ordered(routes: Sequence[Route], indices: Sequence[int], workers: int, size: int) -> tuple[list[list[int]], list[Lane]]:
+    """The chunks and their lanes, in the order the two sides are expected to take them."""
     sides = _language_sides(routes, indices, workers)
     groups: dict[Lane, list[int]] = {"here": [], "there": [], "any": []}
     for index in indices:

@@ -16,9 +16,10 @@ from typing import Any, Callable, Optional, Protocol, Sequence
 import jinja2
 from markupsafe import Markup, escape
 
+from ..collector import give_back_free_memory
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
-from .chunks import chunked
+from .chunks import Chunk, chunked
 from .search import search_input, search_language
 from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic, grouped
@@ -123,6 +124,12 @@ class Renderer:
     def new_plan(self) -> None:
         """Fragments are valid for one plan (the dev server keeps its renderer across plans)."""
         self._fragments.clear()
+
+    def forget_fragments(self) -> None:
+        """No list page is left for this process to render: its fragments, and their memory, go."""
+        if self._fragments:
+            self._fragments.clear()
+            give_back_free_memory()
 
     @jinja2.pass_context
     def _fragment(self, context: jinja2.runtime.Context, *key: Any, caller: Callable[[], Markup]) -> Markup:
@@ -288,18 +295,20 @@ class Written:
     search_digest: bytes = b""  # BLAKE2b of a searchable page's search input (what the index reads of it)
 
 
-_job: Optional[tuple[RenderOne, tuple[Route, ...], Path]] = None  # per worker process, never shared
+_job: Optional[tuple[RenderOne, tuple[Route, ...], Path, Callable[[], None]]] = None  # per worker process, never shared
 
 
-def _init_worker(render_one: RenderOne, routes: tuple[Route, ...], stage: Path) -> None:
+def _init_worker(render_one: RenderOne, routes: tuple[Route, ...], stage: Path, forget: Callable[[], None]) -> None:
     global _job
-    _job = (render_one, routes, stage)
+    _job = (render_one, routes, stage, forget)
 
 
-def _render_chunk(indices: list[int]) -> tuple[list[Written], list[Diagnostic]]:
+def _render_chunk(chunk: Chunk) -> tuple[list[Written], list[Diagnostic]]:
     assert _job is not None
-    render_one, routes, stage = _job
-    return _render_routes(render_one, [routes[i] for i in indices], stage)
+    render_one, routes, stage, forget = _job
+    if chunk.lists_done_there:
+        forget()
+    return _render_routes(render_one, [routes[i] for i in chunk.indices], stage)
 
 
 def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path) -> tuple[list[Written], list[Diagnostic]]:
@@ -345,20 +354,26 @@ def _search_note(extracted: Optional[bytes]) -> tuple[str, bytes]:
 
 
 def render_to(render_one: RenderOne, routes: tuple[Route, ...], indices: Sequence[int], stage: Path,
-              jobs: int, take: Callable[[list[Written]], None]) -> None:
+              jobs: int, take: Callable[[list[Written]], None], forget: Callable[[], None] = lambda: None) -> None:
     """Render ``routes[i]`` for each index into ``stage``, giving the outputs to ``take`` chunk by chunk,
     in order, as they are written (their notes are digested as they come, see ``in_parallel``);
-    raise ContentError with every template problem."""
+    raise ContentError with every template problem. ``forget`` is called in a process that has no
+    list page left to render (see chunks.py)."""
     workers = jobs if len(indices) >= 8 else 1
     size = max(4, min(200, len(indices) // (workers * 4))) if workers > 1 else 200
     chunks, lanes = chunked(routes, indices, workers, size)
     problems: list[Diagnostic] = []
 
+    def here(chunk: Chunk) -> tuple[list[Written], list[Diagnostic]]:
+        if chunk.lists_done_here:
+            forget()
+        return _render_routes(render_one, [routes[i] for i in chunk.indices], stage)
+
     def taken(result: tuple[list[Written], list[Diagnostic]]) -> None:
         problems.extend(result[1])
         take(result[0])
-    in_parallel(workers, chunks, lambda chunk: _render_routes(render_one, [routes[i] for i in chunk], stage),
-                _render_chunk, _init_worker, (render_one, routes, stage), taken, lanes or None)
+    in_parallel(workers, chunks, here, _render_chunk, _init_worker, (render_one, routes, stage, forget), taken,
+                lanes or None)
     if problems:
         raise ContentError(grouped(problems))
 

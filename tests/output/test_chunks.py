@@ -21,10 +21,10 @@ def test_every_output_is_in_one_chunk_and_a_language_s_lists_are_on_one_side() -
     routes = _routes()
     indices = list(range(len(routes)))
     chunks, lanes = chunked(routes, indices, 2, 5)
-    assert sorted(i for chunk in chunks for i in chunk) == indices
+    assert sorted(i for chunk in chunks for i in chunk.indices) == indices
     side: dict[str, set[str]] = {}
     for chunk, lane in zip(chunks, lanes):
-        for i in chunk:
+        for i in chunk.indices:
             if routes[i].page in LISTS:
                 side.setdefault(routes[i].lang, set()).add(lane)
             else:
@@ -33,7 +33,17 @@ def test_every_output_is_in_one_chunk_and_a_language_s_lists_are_on_one_side() -
     assert lanes[:2] == ["here", "there"]  # each side starts with its own lists
 
 
+def test_a_side_forgets_its_items_from_the_first_chunk_after_its_last_list() -> None:
+    routes = _routes()
+    chunks, lanes = chunked(routes, list(range(len(routes))), 2, 5)
+    for side, done in (("here", [c.lists_done_here for c in chunks]), ("there", [c.lists_done_there for c in chunks])):
+        last = max(n for n, lane in enumerate(lanes) if lane == side)
+        assert done == [n > last for n in range(len(chunks))]
+        assert not any(lane == side for lane in lanes[last + 1:])
+
+
 def test_one_process_has_no_lanes_and_the_order_stays() -> None:
     routes = _routes()
     chunks, lanes = chunked(routes, list(range(len(routes))), 1, 50)
-    assert lanes == [] and [i for chunk in chunks for i in chunk] == list(range(len(routes)))
+    assert lanes == [] and [i for chunk in chunks for i in chunk.indices] == list(range(len(routes)))
+    assert not any(chunk.lists_done_here or chunk.lists_done_there for chunk in chunks)  # one process: keep them
