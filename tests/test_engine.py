@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from site_builder import cli
+from site_builder import cli, pipeline
 from site_builder.engine.inputs import RACY, Inputs
 from site_builder.engine.session import Session
 from site_builder.engine.store import MARKER, Store, cached
@@ -475,3 +475,24 @@ def test_digests_tell_apart_values_that_compare_equal() -> None:
     assert len({digester.of([First.PAGE]), digester.of([Second.PAGE]), digester.of(["page"])}) == 3
     assert digester.of(True) != digester.of(1) and digester.of((1,)) != digester.of((True,))
     assert digester.of(First.PAGE) == Digester().of(First.PAGE)  # kept bytes = computed bytes
+
+
+def test_a_build_plans_without_markdown_and_the_dev_server_still_reads_it_from_the_same_cache(project: Path) -> None:
+    """A build's releases leave their Markdown source out (no page shows it); the dev server's panels
+    read it, so its first load over a cache a build filled (snapshot and entries) must have it."""
+    from site_builder.engine.builder import Engine
+    options = Options(content=project / "content", output=project / "built", cache_dir=project / ".cache",
+                      templates=project / "templates", search=False, jobs=1)
+    for _ in range(2):  # cold (parsed), then warm (the build's snapshot)
+        engine = Engine(options, [])
+        releases = engine.load().releases
+        assert releases and all(r.packed_markdown == b"" and r.packed_html for r in releases)
+        pipeline.build(options)
+    session = Session(dataclasses.replace(options, output=project / "served"))
+    assert session.rebuild().ok and session.archive is not None
+    written = {r.source: r.body_markdown for r in session.archive.releases}
+    assert all(written.values())
+    some = sorted(written)[0]
+    assert written[some] in (project / "content" / some).read_text(encoding="utf-8")
+    pipeline.build(options)  # after the dev server: a build again without
+    assert all(r.packed_markdown == b"" for r in Engine(options, []).load().releases)
