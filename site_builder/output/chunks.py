@@ -10,7 +10,9 @@ side is free, and so evens out the load.
 
 Chunks come in the order the two sides are expected to take them (each side's lists first, then
 the rest, by an estimate of their cost), so results come back about in the order they are handed
-over, and do not wait in memory for an earlier one.
+over, and do not wait in memory for an earlier one. The data files (the sitemap of every address,
+the API's list of every release) come first, in this process: the memory they take for a moment
+(about 60 MB at 10,000 releases) is then reused for the items instead of being added to them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..plan.routes import PageType, Route
+from ..plan.routes import Kind, PageType, Route
 from ..workers import Lane
 
 __all__ = ["LISTS", "Chunk", "chunked"]
@@ -55,10 +57,16 @@ def _ordered(routes: Sequence[Route], indices: Sequence[int], workers: int, size
     """The chunks and their lanes, in the order the two sides are expected to take them."""
     sides = _language_sides(routes, indices, workers)
     groups: dict[Lane, list[int]] = {"here": [], "there": [], "any": []}
+    data: list[int] = []
     for index in indices:
         route = routes[index]
-        groups[sides[route.lang] if route.page in LISTS else "any"].append(index)
+        if route.kind == Kind.DATA:
+            data.append(index)
+        else:
+            groups[sides[route.lang] if route.page in LISTS else "any"].append(index)
     queues = {lane: [group[i:i + size] for i in range(0, len(group), size)] for lane, group in groups.items()}
+    if data:  # here, first: what they hold for a moment (every route, every release) is then reused by the items
+        queues["here"].insert(0, data)
     capacity: dict[Lane, int] = {"here": 1, "there": workers - 1}
     busy: dict[Lane, float] = {"here": 0.0, "there": 0.0}
     chunks: list[list[int]] = []

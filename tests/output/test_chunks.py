@@ -14,6 +14,8 @@ def _routes() -> list[Route]:
         for n in range(30):
             routes.append(Route(f"/{lang}/release-{n}.html", Kind.PAGE, PageType.RELEASE, context={"lang": lang}, lang=lang))
     routes.append(Route("/feed.xml", Kind.FEED))
+    routes.append(Route("/sitemap.xml", Kind.DATA))
+    routes.append(Route("/api/releases.json", Kind.DATA))
     return routes
 
 
@@ -28,9 +30,10 @@ def test_every_output_is_in_one_chunk_and_a_language_s_lists_are_on_one_side() -
             if routes[i].page in LISTS:
                 side.setdefault(routes[i].lang, set()).add(lane)
             else:
-                assert lane == "any"
+                assert lane == ("here" if routes[i].kind == Kind.DATA else "any")
     assert side == {"en": {"here"}, "fr": {"there"}, "es": {"there"}}  # the largest alone; the others together
     assert lanes[:2] == ["here", "there"]  # each side starts with its own lists
+    assert [routes[i].kind for i in chunks[0].indices] == [Kind.DATA, Kind.DATA]  # here, before any item is kept
 
 
 def test_a_side_forgets_its_items_from_the_first_chunk_after_its_last_list() -> None:
