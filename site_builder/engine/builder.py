@@ -62,7 +62,7 @@ class Engine:
     def __init__(self, options: Options, notices: list[str]):
         self.options = options
         self.store = Store.open(options.cache_dir, notices.append) if options.cache_dir is not None else None
-        self.documents = Documents(options, self.store, markdown=False)
+        self.documents = Documents(options, self.store, keep_markdown=False)
         self.digester = Digester()
         self._templates: dict[str, bytes] = {}
         self._plan = b""

@@ -73,12 +73,12 @@ class CachingLoader(Loader):
     """
 
     def __init__(self, config: SiteConfig, content: Path, bodies: CachedMarkdown, store: Store, context: bytes,
-                 markdown: bool = True):
+                 keep_markdown: bool = True):
         super().__init__(config, content, bodies)
         self.bodies = bodies
         self.store = store
         self.context = context
-        self.keep_markdown = markdown  # False: a release is given back without its Markdown (stored with it)
+        self.keep_markdown = keep_markdown  # False: a release is given back without its Markdown (stored with it)
 
     def load(self, source: SourceFile, data: Optional[bytes] = None) -> LoadResult:
         try:
@@ -106,13 +106,13 @@ class _Remembered:
 class Documents:
     """Loads the archive through the cache; each document is seeded into the digester with its key."""
 
-    def __init__(self, options: Options, store: Optional[Store], in_memory: bool = False, markdown: bool = True):
-        """``markdown``: the releases keep their Markdown source (the dev server's panels read it);
+    def __init__(self, options: Options, store: Optional[Store], in_memory: bool = False, keep_markdown: bool = True):
+        """``keep_markdown``: the releases keep their Markdown source (the dev server's panels read it);
         a build renders from the HTML only, and leaves it out of the archive it plans (at 10,000
         releases 18 MB in each process, and a third of the plan it keeps)."""
         self.options = options
         self.store = store
-        self.markdown = markdown
+        self.keep_markdown = keep_markdown
         self.memory: Optional[dict[str, _Remembered]] = {} if in_memory else None
         self.parsed = 0  # files parsed by the last load (the others came from a cache)
         self.made_from: dict[str, tuple[bytes, bytes]] = {}  # by the last load: each document's key and seed
@@ -129,7 +129,8 @@ class Documents:
         keep = self.memory is None
         with paused(keep):  # unpickling makes only survivors (see collector.py)
             # the dev server keeps its documents in memory: the snapshot serves its first load only
-            snapshot = Snapshot.read(self.store, self.options.content, context, b"" if self.markdown else b"no markdown") \
+            variant = b"" if self.keep_markdown else b"no markdown"
+            snapshot = Snapshot.read(self.store, self.options.content, context, variant) \
                 if self.store is not None and not self.memory else None
             results, seeds, misses = self._known(documents, context, snapshot, read_ns)
         loader = self._loader(settings, context)
@@ -149,8 +150,7 @@ class Documents:
             self.parsed = len(misses)
             if snapshot is not None:  # cold too: the next build then reads 64 files, not every file and entry
                 snapshot.write({s.rel for s in documents})
-            if not self.markdown:  # (the cache and the snapshot keep it: the dev server reads them too)
-                results = {rel: (key, _without_markdown(result)) for rel, (key, result) in results.items()}
+            results = self._as_kept(results)
             if self.memory is not None:
                 for stale in set(self.memory) - {s.rel for s in documents}:
                     del self.memory[stale]
@@ -182,9 +182,15 @@ class Documents:
         for (source, key), result in zip(misses, loaded):
             found[source.rel] = key, result
         self.parsed = len(misses)
-        if not self.markdown:
-            found = {rel: (key, _without_markdown(result)) for rel, (key, result) in found.items()}
-        return found
+        return self._as_kept(found)
+
+    def _as_kept(self, found: dict[str, tuple[bytes, LoadResult]]) -> dict[str, tuple[bytes, LoadResult]]:
+        """The documents as this load keeps them: without the releases' Markdown unless asked for.
+        The loading workers and the build's snapshot give them so already; an entry of the cache
+        (which the dev server reads too) or a load without the cache still has it."""
+        if self.keep_markdown:
+            return found
+        return {rel: (key, _without_markdown(result)) for rel, (key, result) in found.items()}
 
     def _context(self, settings: Settings) -> bytes:
         """What every document's key includes besides its file: the builder, the settings, the folder."""
@@ -221,7 +227,7 @@ class Documents:
         if self.store is None:
             return Loader(settings.config, self.options.content, MarkdownRenderer(base_path))
         return CachingLoader(settings.config, self.options.content, CachedMarkdown(base_path, self.store.version),
-                             self.store, context, self.markdown)
+                             self.store, context, self.keep_markdown)
 
     def _earlier_bodies(self, sources: Sequence[SourceFile], context: bytes) -> dict[bytes, Rendered]:
         """The rendered bodies of ``sources`` under the settings of the previous load, when they changed
