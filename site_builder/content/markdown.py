@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import markdown as md_lib
+from markdown.extensions.toc import TocTreeprocessor
 
 from ..errors import Diagnostic
 from .dialect import GitHubDialectExtension, Note
@@ -50,6 +51,7 @@ MARKDOWN_CONFIG: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
     ("site_builder.triggered-inline", ()),  # the stock inline pass, skipping patterns that cannot match
 )
 
+TOC_MARKER = "[TOC]"  # toc's own: a paragraph of just this becomes the table of contents
 MAX_BODY_CHARS = 2_000_000  # a press release is a few thousand characters
 MAX_NESTING = 40  # levels of lists or quotes; Python-Markdown recurses once per level
 MAX_BRACKETS = 32  # nested [ ] or HTML elements: Python-Markdown's link and HTML parsing grow with their square
@@ -115,7 +117,7 @@ def _extensions(lang: str) -> tuple[list[Any], dict[str, dict[str, Any]]]:
             names.append(name)
             configs[name] = dict(options)
     configs["footnotes"] = {"BACKLINK_TITLE": BACKLINK_TITLES.get(lang, BACKLINK_TITLES["en"])}
-    configs["toc"] = {"slugify": lambda value, separator: slugify(value) or "section"}
+    configs["toc"] = {"slugify": lambda value, separator: slugify(value) or "section", "marker": TOC_MARKER}
     return names, configs
 
 
@@ -151,6 +153,7 @@ class MarkdownRenderer:
                             error_hint="split it into several files")
         engine, dialect = self._engine(lang)
         engine.reset()
+        _look_for_toc_marker(engine, text)
         try:
             html = engine.convert(text)
         except RecursionError:
@@ -165,6 +168,15 @@ class MarkdownRenderer:
         html = shift_headings(embeds_to_links(html, lang, notes))
         notes += removals(html, text)
         return Rendered(sanitise(html, self.base_path), tuple(notes))
+
+
+def _look_for_toc_marker(engine: md_lib.Markdown, text: str) -> None:
+    """toc walks the whole tree for a paragraph that is its marker, a third of its time: only when
+    the text has the marker at all (a paragraph's text comes from the source's characters, escapes
+    and entities as placeholders, so without the marker in the source no paragraph can be it)."""
+    toc = engine.treeprocessors["toc"]
+    if isinstance(toc, TocTreeprocessor):
+        toc.marker = TOC_MARKER if TOC_MARKER in text else ""
 
 
 def _too_tangled(text: str) -> Optional[int]:
