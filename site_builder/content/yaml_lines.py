@@ -110,6 +110,9 @@ MAX_DEPTH = 32  # nested lists and mappings
 MAX_VALUES = 100_000  # values once every alias is expanded ("billion laughs" stops here)
 _SCAN_ABOVE = 4096  # characters: shorter text without aliases and few brackets cannot be too deep
 _LIMIT_HINT = "write each value out in full instead of using anchors (&) and aliases (*)"
+# Without these no value is an alias (*) nor of a type outside _ACCEPTED_TAGS (a tag is written with
+# !, and the one implicit type outside them, !!value, is the scalar =): _check_graph has nothing to find.
+_GRAPH_MARKS = ("*", "!", "=")
 _ACCEPTED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "bool", "null", "seq", "map", "merge")}
 
 
@@ -240,7 +243,8 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         node = loader.get_single_node()
         if node is None:
             return None, LineMap({}, offset + 1)
-        _check_graph(node, offset)
+        if any(mark in text for mark in _GRAPH_MARKS):
+            _check_graph(node, offset)
         lines: dict[Key, int] = {}
         _collect_lines(node, (), offset, lines)
         data = loader.construct_document(node)
