@@ -12,50 +12,22 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Protocol, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 
-from ..collector import give_back_free_memory
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
 from .chunks import Chunk, chunked
 from .context import QuickContext
+from .fragments import Fragments, Notes, Unnoted
 from .search import search_input, search_language
 from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic, grouped
 from ..content.model import Attachment, Meeting
 from ..plan.routes import Dataset, Kind, PageType, Route
 from ..plan.site import Site
-
-class Notes(Protocol):
-    """What the engine notes of a render (the views it read), told about reused fragments.
-
-    A fragment (a release's item in a list) is rendered once per plan and reused on every list
-    page that shows it; the page reusing it must still be noted as having read what it reads.
-    """
-
-    def begin_fragment(self) -> Any: ...
-
-    def end_fragment(self, token: Any) -> Optional[Any]:
-        """What the fragment read (None: it was rendered unnoted and must not be reused)."""
-
-    def replay(self, reads: Any) -> None: ...
-
-
-class Unnoted:
-    """A build without the cache notes nothing: every fragment can be reused."""
-
-    def begin_fragment(self) -> Any:
-        return None
-
-    def end_fragment(self, token: Any) -> Optional[Any]:
-        return ()
-
-    def replay(self, reads: Any) -> None:
-        pass
-
 
 def bare_url(url: str) -> str:
     """An address as shown in text, without its scheme: ``www.osce.org/odihr`` (the link keeps it)."""
@@ -70,8 +42,7 @@ class Renderer:
         keeps templates compiled (keyed by their source, in the build cache)."""
         self.site = site
         self.templates = templates
-        self.notes: Notes = notes or Unnoted()
-        self._fragments: dict[tuple[Any, ...], tuple[tuple[Any, ...], bytes, Any]] = {}
+        self.fragments = Fragments(notes or Unnoted())
         self.env = jinja2.Environment(
             loader=loader or jinja2.FileSystemLoader(str(templates)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -129,31 +100,11 @@ class Renderer:
 
     def new_plan(self) -> None:
         """Fragments are valid for one plan (the dev server keeps its renderer across plans)."""
-        self._fragments.clear()
+        self.fragments.clear()
 
     def forget_fragments(self) -> None:
         """No list page is left for this process to render: its fragments, and their memory, go."""
-        if self._fragments:
-            self._fragments.clear()
-            give_back_free_memory()
-
-    @jinja2.pass_context
-    def _fragment(self, context: jinja2.runtime.Context, *key: Any, caller: Callable[[], Markup]) -> Markup:
-        """``{% call fragment(release, ...) %}``: the body rendered once per plan and key, in the page's
-        language. Objects in the key count by identity (kept, so an id is never reused meanwhile)."""
-        full = (context["lang"],) + tuple(k if isinstance(k, (str, int, bool)) or k is None else id(k) for k in key)
-        known = self._fragments.get(full)
-        if known is not None and all(a is b for a, b in zip(known[0], key)):
-            self.notes.replay(known[2])
-            return Markup(known[1].decode("utf-8", "surrogatepass"))
-        token = self.notes.begin_fragment()
-        try:
-            html = caller()
-        finally:
-            reads = self.notes.end_fragment(token)
-        if reads is not None:  # kept as UTF-8: typographic quotes make Python keep the text at 2 bytes a character
-            self._fragments[full] = (key, html.encode("utf-8", "surrogatepass"), reads)
-        return html
+        self.fragments.forget()
 
     def _translate(self, message: str, lang: str) -> str:
         """An interface string (its English msgid) in ``lang``, for what Python writes into pages."""
@@ -195,7 +146,8 @@ class Renderer:
                 "language_name": language_name, "text_direction": locales.text_direction, "PageType": PageType,
                 "country_name": country_name, "region_name": region_name, "country_region": countries.region_of,
                 "by_country_name": by_country_name, "attachment_text": attachment_text,
-                "open_graph_locale": locales.open_graph_locale, "fragment": self._fragment}
+                "open_graph_locale": locales.open_graph_locale, "fragment": self.fragments.fragment,
+                "each_fragment": self.fragments.each}
 
     def _filters(self) -> dict[str, Any]:
         formatted: dict[tuple[dt.date, str], str] = {}  # a day in a language: asked by every list showing it
