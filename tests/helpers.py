@@ -9,6 +9,7 @@ from typing import Mapping, Optional
 
 from site_builder.cli import main
 from site_builder.content.archive import load_archive
+from site_builder.content.markdown import MarkdownRenderer
 from site_builder.options import Options
 from site_builder.plan.site import Site, plan_site
 
@@ -105,3 +106,9 @@ def tiny_pdf(text: str, size: int = 0) -> bytes:
         return plain
     padded = assemble(size - len(plain))
     return padded if len(padded) == size else assemble(size - len(plain) - (len(padded) - size))
+
+
+def assert_same_rendering(ours: MarkdownRenderer, reference: MarkdownRenderer, text: str) -> None:
+    """Two configurations of the Markdown renderer give the same HTML, notes and error for ``text``."""
+    mine, theirs = ours.render(text, "en"), reference.render(text, "en")
+    assert (mine.html, mine.notes, mine.error) == (theirs.html, theirs.notes, theirs.error), text

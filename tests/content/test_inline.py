@@ -10,10 +10,10 @@ from markdown.treeprocessors import InlineProcessor
 
 from site_builder.content.dialect import GitHubDialectExtension
 from site_builder.content.inline import TRIGGERS, TriggeredInlineProcessor, regex_digest
-from site_builder.content.markdown import MarkdownRenderer, Rendered
+from site_builder.content.markdown import MarkdownRenderer
 from site_builder.content.read import parse_markdown_file
 from tests.fuzzing import body
-from tests.helpers import ROOT
+from tests.helpers import ROOT, assert_same_rendering
 
 
 class StockRenderer(MarkdownRenderer):
@@ -43,8 +43,7 @@ CASES = [
 
 
 def assert_same(text: str) -> None:
-    ours, stock = OURS.render(text, "en"), STOCK.render(text, "en")
-    assert isinstance(ours, Rendered) and (ours.html, ours.notes, ours.error) == (stock.html, stock.notes, stock.error), text
+    assert_same_rendering(OURS, STOCK, text)
 
 
 def test_every_inline_pattern_of_our_configuration_has_a_known_trigger() -> None:

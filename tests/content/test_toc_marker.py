@@ -10,6 +10,7 @@ from markdown.extensions.toc import TocTreeprocessor
 from site_builder.content import markdown as markdown_module
 from site_builder.content.markdown import TOC_MARKER, MarkdownRenderer, Rendered
 from tests.fuzzing import body
+from tests.helpers import assert_same_rendering
 
 
 class AlwaysWalking(MarkdownRenderer):
@@ -43,19 +44,14 @@ CASES = [
 ]
 
 
-def assert_same(text: str) -> None:
-    ours, walking = OURS.render(text, "en"), WALKING.render(text, "en")
-    assert (ours.html, ours.notes, ours.error) == (walking.html, walking.notes, walking.error), text
-
-
 def test_texts_with_and_without_the_marker_render_as_with_the_full_walk() -> None:
     for text in CASES:
-        assert_same(text)
+        assert_same_rendering(OURS, WALKING, text)
     assert '<div class="toc">' in OURS.render(CASES[0], "en").html  # the marker still works
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body(), st.sampled_from(["", "\n\n[TOC]\n", "[TOC]", "\n\n## Heading\n\n[TOC]\n\n"]))
 def test_generated_bodies_render_as_with_the_full_walk(text: str, marker: str) -> None:
-    assert_same(text + marker)
+    assert_same_rendering(OURS, WALKING, text + marker)
 
