@@ -322,17 +322,17 @@ def test_jobs_do_not_change_a_byte(project: Path) -> None:
 
 
 def _damage(cache: Path, how: str) -> None:
-    entries = [p for p in (cache / "documents").rglob("*") if p.is_file()]
-    assert entries
-    for entry in entries:
-        data = entry.read_bytes()
-        if how == "truncated":
-            entry.write_bytes(data[: len(data) // 2])
+    packs = sorted((cache / "documents").glob("*.pack"))
+    assert packs
+    for pack in packs:  # the documents' entries (see engine/packs.py)
+        data = pack.read_bytes()
+        if how == "truncated":  # the records after the cut are missing, the one across it too
+            pack.write_bytes(data[: len(data) // 2])
         elif how == "corrupt":
             middle = len(data) // 2
-            entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
-        else:  # misplaced: another entry's (valid) bytes under this key
-            entry.write_bytes(entries[0].read_bytes() if entry != entries[0] else entries[1].read_bytes())
+            pack.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+        else:  # misplaced: another pack's (valid) records under this name
+            pack.write_bytes(packs[0].read_bytes() if pack != packs[0] else packs[-1].read_bytes())
     for namespace in ("outputs", "untouched"):  # the per-output records: damaged, they are a miss
         index = next((cache / namespace).rglob("*"))
         while index.is_dir():

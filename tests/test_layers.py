@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site", "patch"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "listing", "stage", "writer", "chunks", "context", "fragments", "render"]),
-    ("engine", ["changes", "store", "digest", "inputs", "snapshot", "tracking", "fingerprint", "documents", "kept_plan", "records", "search_shards", "builder", "session"]),
+    ("engine", ["changes", "packs", "store", "digest", "inputs", "snapshot", "tracking", "fingerprint", "documents", "kept_plan", "records", "search_shards", "builder", "session"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "watch", "server"]),
     ("scaffold", []),

@@ -235,6 +235,7 @@ class Engine:
             output = [stamp(file, r.size, r.mtime_ns, r.inode) for file, r in sorted(outcome.records.items())]
             self.store.put(UNTOUCHED, self._index_key(), ((self._inputs.digest, self._inputs.read_ns),
                                                           digest_bytes(*output), len(output)))
+        self.store.tidy()  # every build that loads a document adds a pack: merged when they are many
 
     def _previous_file(self, file: str) -> str:
         return previous_file(self.options, file)

@@ -4,6 +4,8 @@ Layout (``.cache/`` at the project root by default, see docs/decisions.md)::
 
     site-builder-cache.json    {"tool": "site_builder", "format": 1, "builder": <builder digest>}
     <namespace>/ab/cdef...     one value: magic, key, CRC-32 and length of the payload, pickled payload
+    documents/<ns>-<pid>.pack  the entries of one namespace written in great numbers (``PACKED``), one
+                               after the other, a pack per writing process (see packs.py)
 
 Every entry carries its own key and checksum: a truncated, corrupt or misplaced file is a miss
 (never a wrong value), reported once per build. A folder written by another version of the
@@ -31,12 +33,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
+from .packs import Packs
+
 T = TypeVar("T")
 FORMAT = 1
 MARKER = "site-builder-cache.json"
 MAGIC = b"SBC1"
 HEADER = struct.Struct(">4s32sIQ")  # magic, key (32 bytes), crc32 of payload, payload length
 PACKAGE = Path(__file__).resolve().parent.parent
+PACKED = frozenset({"documents"})  # a cold build writes one per document: appended to packs, not a file each
 
 
 def digest_bytes(*parts: bytes) -> bytes:
@@ -80,6 +85,7 @@ class Store:
         self._warned = False
         self._folders: set[str] = set()  # folders this process made or found: one mkdir each, not one per put
         self._serial = itertools.count()
+        self._packs: dict[str, Packs] = {}
 
     @classmethod
     def open(cls, root: Path, warn: Callable[[str], None], version: Optional[str] = None) -> Optional[Store]:
@@ -115,15 +121,26 @@ class Store:
         text = key.hex()
         return self.root / namespace / text[:2] / text[2:]
 
+    def _pack(self, namespace: str) -> Packs:
+        packs = self._packs.get(namespace)
+        if packs is None:
+            packs = self._packs[namespace] = Packs(os.path.join(self.root, namespace), HEADER, MAGIC, self.damaged)
+        return packs
+
     def get(self, namespace: str, key: bytes) -> Any:
         """The value stored under ``key``, or None (absent, or found damaged: then said once)."""
-        try:
-            data = self._path(namespace, key).read_bytes()
-        except OSError:
-            return None
+        if namespace in PACKED:
+            data = self._pack(namespace).read(_padded(key))
+            if data is None:
+                return None
+        else:
+            try:
+                data = self._path(namespace, key).read_bytes()
+            except OSError:
+                return None
         value = self._decode(data, key)
         if value is None:
-            self.damaged(f"{namespace}/{key.hex()[:2]}/{key.hex()[2:]}")
+            self.damaged(f"{namespace}, entry {key.hex()}" if namespace in PACKED else f"{namespace}/{key.hex()[:2]}/{key.hex()[2:]}")
         return value
 
     def _decode(self, data: bytes, key: bytes) -> Any:
@@ -131,7 +148,7 @@ class Store:
             return None
         magic, stored_key, crc, length = HEADER.unpack_from(data)
         payload = memoryview(data)[HEADER.size:]
-        if magic != MAGIC or stored_key != key.ljust(32, b"\0")[:32] or len(payload) != length \
+        if magic != MAGIC or stored_key != _padded(key) or len(payload) != length \
                 or zlib.crc32(payload) != crc:
             return None
         try:
@@ -142,7 +159,13 @@ class Store:
     def put(self, namespace: str, key: bytes, value: Any) -> None:
         """Store ``value`` (written beside, then renamed: a reader never sees half a file)."""
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        header = HEADER.pack(MAGIC, key.ljust(32, b"\0")[:32], zlib.crc32(payload), len(payload))
+        header = HEADER.pack(MAGIC, _padded(key), zlib.crc32(payload), len(payload))
+        if namespace in PACKED:
+            try:
+                self._pack(namespace).append(_padded(key), header, payload)
+            except OSError as exc:
+                self.damaged(f"{namespace} (cannot write: {exc.strerror or exc})")
+            return
         text = key.hex()
         folder = os.path.join(self.root, namespace, text[:2])
         try:
@@ -177,11 +200,28 @@ class Store:
             Path(temporary).unlink(missing_ok=True)
             raise
 
+    def keys(self, namespace: str) -> list[bytes]:
+        """The keys of a packed namespace (tests and tools: a build looks entries up by key)."""
+        return self._pack(namespace).keys()
+
+    def tidy(self) -> None:
+        """Merge the small packs of each packed namespace when they are many (the main process, after a build)."""
+        for namespace in sorted(PACKED):
+            try:
+                self._pack(namespace).tidy()
+            except OSError as exc:
+                self.damaged(f"{namespace} (cannot merge: {exc.strerror or exc})")
+
     def damaged(self, what: str) -> None:
         """One warning per build, however many entries were unusable."""
         if not self._warned:
             self._warned = True
             self._warn(f"warning: ignoring a damaged entry of the cache in {self.root} ({what}) and rebuilding it")
+
+
+def _padded(key: bytes) -> bytes:
+    """A key as a header stores it: 32 bytes."""
+    return key.ljust(32, b"\0")[:32]
 
 
 def cached(store: Optional[Store], namespace: str, key: bytes, compute: Callable[[], T]) -> T:

@@ -13,7 +13,7 @@ from site_builder.content.archive import documents_of, load_archive, read_settin
 from site_builder.content.discover import discover
 from site_builder.content.model import Archive
 from site_builder.engine.documents import Documents
-from site_builder.engine.store import HEADER, Store
+from site_builder.engine.store import Store
 from site_builder.options import Options
 from tests.helpers import copy_fixture
 
@@ -35,13 +35,15 @@ def edit(path: Path, pattern: str, replacement: str) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def test_a_cold_load_writes_one_entry_per_document(tmp_path: Path) -> None:
+def test_a_cold_load_writes_one_entry_per_document_in_one_file_per_process(tmp_path: Path) -> None:
     content = copy_fixture(tmp_path)
     options = Options(content=content, jobs=1, cache_dir=tmp_path / "cache")
     _, parsed, converted = load(options)
     documents = len(documents_of(discover(content)[0]))
-    entries = [p for p in (tmp_path / "cache" / "documents").rglob("*") if p.is_file()]
-    assert parsed == converted == documents == len(entries) > 10
+    store = Store.open(tmp_path / "cache", print)
+    assert store is not None
+    assert parsed == converted == documents == len(store.keys("documents")) > 10
+    assert [p.suffix for p in (tmp_path / "cache" / "documents").iterdir()] == [".pack"]
     assert not (tmp_path / "cache" / "markdown").exists()
 
 
@@ -78,11 +80,9 @@ def test_damaged_bodies_in_an_entry_are_converted_again_with_one_warning(tmp_pat
     load(options)
     store = Store.open(tmp_path / "cache", print)
     assert store is not None
-    for path in (tmp_path / "cache" / "documents").rglob("*"):
-        if path.is_file():
-            key = HEADER.unpack_from(path.read_bytes())[1]
-            value = store.get("documents", key)
-            store.put("documents", key, value[:3] + (b"not a blob",))
+    for key in store.keys("documents"):
+        value = store.get("documents", key)
+        store.put("documents", key, value[:3] + (b"not a blob",))
     edit(content / "site.yaml", r"^title: .*$", 'title: "Another name"')
     warnings: list[str] = []
     archive, parsed, converted = load(options, warnings.append)
