@@ -24,6 +24,7 @@ import pytest
 
 from site_builder import cli, pipeline
 from site_builder.engine.inputs import RACY, Inputs
+from site_builder.engine.packs import MAX_PACKS
 from site_builder.engine.session import Session
 from site_builder.engine.store import MARKER, Store, cached
 from site_builder.options import TEMPLATES, Options
@@ -423,6 +424,30 @@ def test_serve_starts_from_the_cache_build_made(project: Path) -> None:
                       search=False, cache_dir=Path(".cache"))  # the defaults of both commands
     report = Session(options).rebuild()
     assert report.ok and report.reparsed == 0
+
+
+def test_builds_and_the_dev_server_merge_the_packs_they_leave(project: Path) -> None:
+    """Every build and every dev-server session that parses a file leaves a pack of the documents'
+    entries; beyond MAX_PACKS, the next build (or session) merges them, and warm builds stay exact."""
+    release = sorted((project / "content/releases").rglob("*.md"))[0]
+    documents = project / ".cache" / "documents"
+    for build in range(MAX_PACKS + 2):
+        release.write_text(release.read_text(encoding="utf-8") + f"\nEdit {build}.\n", encoding="utf-8")
+        os.utime(release, ns=(time.time_ns(), time.time_ns() - 10 * RACY))
+        assert warm()[0] == 0
+        assert len(list(documents.glob("*.pack"))) <= MAX_PACKS + 1
+    assert_same_as_clean()
+    store = Store.open(project / ".cache", print)
+    assert store is not None
+    for extra in range(MAX_PACKS):  # as many dev-server sessions that each parsed a file
+        store._pack("documents").close()
+        store.put("documents", bytes([extra]) * 32, "parsed by a session")
+    assert len(list(documents.glob("*.pack"))) > MAX_PACKS
+    Session(Options(content=Path("content"), jobs=1, templates=project / "templates", search=False,
+                    cache_dir=Path(".cache")))
+    assert len(list(documents.glob("*.pack"))) == 2
+    assert warm()[0] == 0
+    assert_same_as_clean()
 
 
 def test_a_value_keyed_by_content_hash(tmp_path: Path) -> None:

@@ -77,6 +77,8 @@ class Session:
     def __init__(self, options: Options):
         self.options = options
         store = Store.open(options.cache_dir, log.warning) if options.cache_dir is not None else None
+        if store is not None:
+            store.tidy()  # each session that parses a file leaves a pack, as each build does
         self.documents = Documents(options, store, in_memory=True)
         self.sources: dict[str, SourceFile] = {}
         self.source_problems: list[Diagnostic] = []
