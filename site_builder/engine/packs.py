@@ -119,12 +119,20 @@ class Packs:
     # -- writing ------------------------------------------------------------------------------
 
     def append(self, key: bytes, header: bytes, payload: bytes) -> None:
-        """Add a record to this process's pack (opened on first use; a forked process opens its own)."""
+        """Add a record to this process's pack (opened on first use; a forked process opens its own).
+
+        A write that fails (a full disk) may leave part of a record: that pack is then left as it is,
+        cut there like a crash's, and the next record starts a new one, so none is read out of step.
+        """
         pid, fd, name, size = self._open()
-        for part in (header, payload):
-            view = memoryview(part)
-            while view:
-                view = view[os.write(fd, view):]
+        try:
+            for part in (header, payload):
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(fd, view):]
+        except OSError:
+            self.close()
+            raise
         self._index[key] = (name, size, len(header) + len(payload))
         self._writer = (pid, fd, name, size + len(header) + len(payload))
         self._scanned[name] = self._writer[3]

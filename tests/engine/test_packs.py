@@ -150,3 +150,26 @@ def test_a_pack_that_cannot_be_written_is_one_warning_and_no_error(tmp_path: Pat
     assert store.get("documents", key(1)) is None
     assert len(warnings) == 1 and "cannot write" in warnings[0]
     os.unlink(tmp_path / "documents")
+
+
+def test_a_record_half_written_on_a_full_disk_leaves_the_next_ones_readable(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    store = opened(tmp_path, warnings)
+    store.put("documents", key(1), "before")
+    real_write = os.write
+
+    def full_disk(fd: int, data: bytes) -> int:
+        if len(data) > 100:
+            real_write(fd, bytes(data)[:20])
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_disk)
+    store.put("documents", key(2), "x" * 500)
+    monkeypatch.setattr(os, "write", real_write)
+    store.put("documents", key(3), "after")
+    assert len(warnings) == 1 and "No space left" in warnings[0]
+    again = opened(tmp_path, warnings)
+    assert [again.get("documents", key(n)) for n in (1, 2, 3)] == ["before", None, "after"]
+    assert len(warnings) == 1 and len(packs(tmp_path)) == 2
