@@ -30,7 +30,6 @@ from typing import Callable, Optional
 
 SUFFIX = ".pack"
 MAX_PACKS = 16
-_SCAN_BLOCK = 1 << 16
 
 
 class Packs:
