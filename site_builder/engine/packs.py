@@ -56,7 +56,10 @@ class Packs:
             where = self._index.get(key)
         if where is None:
             return None
-        name, offset, length = where
+        return self._bytes(*where)
+
+    def _bytes(self, name: str, offset: int, length: int) -> Optional[bytes]:
+        """``length`` bytes of pack ``name`` from ``offset`` (fewer at its end); None if unreadable."""
         try:
             fd = self._readers.get(name)
             if fd is None:
@@ -94,25 +97,20 @@ class Packs:
     def _scan(self, name: str, size: int) -> None:
         """Index the whole records of ``name`` between the last scan and ``size``."""
         offset = self._scanned.get(name, 0)
-        try:
-            with open(os.path.join(self.folder, name), "rb", buffering=0) as stream:
-                while offset + self._header.size <= size:
-                    stream.seek(offset)
-                    head = stream.read(self._header.size)
-                    if len(head) < self._header.size:
-                        break
-                    magic, key, _, length = self._header.unpack(head)
-                    if magic != self._magic:
-                        self._stopped.add(name)
-                        self._damaged(f"{os.path.basename(self.folder)}/{name} at byte {offset}")
-                        break
-                    end = offset + self._header.size + length
-                    if end > size:
-                        break  # being written, or cut short by a crash: not there yet
-                    self._index[key] = (name, offset, end - offset)
-                    offset = end
-        except OSError:
-            return
+        while offset + self._header.size <= size:
+            head = self._bytes(name, offset, self._header.size)
+            if head is None or len(head) < self._header.size:
+                break
+            magic, key, _, length = self._header.unpack(head)
+            if magic != self._magic:
+                self._stopped.add(name)
+                self._damaged(f"{os.path.basename(self.folder)}/{name} at byte {offset}")
+                break
+            end = offset + self._header.size + length
+            if end > size:
+                break  # being written, or cut short by a crash: not there yet
+            self._index[key] = (name, offset, end - offset)
+            offset = end
         self._scanned[name] = offset
 
     # -- writing ------------------------------------------------------------------------------
@@ -185,12 +183,7 @@ class Packs:
     def _copy_latest(self, name: str) -> None:
         """Append to this process's pack the records of ``name`` that are the latest of their key."""
         latest = sorted((offset, length, key) for key, (pack, offset, length) in self._index.items() if pack == name)
-        try:
-            with open(os.path.join(self.folder, name), "rb") as stream:
-                for offset, length, key in latest:
-                    stream.seek(offset)
-                    record = stream.read(length)
-                    if len(record) == length:
-                        self.append(key, record[:self._header.size], record[self._header.size:])
-        except OSError:
-            return
+        for offset, length, key in latest:
+            record = self._bytes(name, offset, length)
+            if record is not None and len(record) == length:
+                self.append(key, record[:self._header.size], record[self._header.size:])

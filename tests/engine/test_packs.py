@@ -26,6 +26,18 @@ def packs(root: Path) -> list[Path]:
     return sorted((root / "documents").glob("*" + SUFFIX))
 
 
+def three_values_in_a_pack(root: Path, warnings: list[str]) -> Path:
+    """The one pack of a store given "value 0" to "value 2" under keys 0 to 2."""
+    store = opened(root, warnings)
+    for n in range(3):
+        store.put("documents", key(n), "value %d" % n)
+    return packs(root)[0]
+
+
+def three_values(store: Store) -> list[object]:
+    return [store.get("documents", key(n)) for n in range(3)]
+
+
 def test_entries_are_appended_to_one_pack_and_read_back_by_another_store(tmp_path: Path) -> None:
     warnings: list[str] = []
     store = opened(tmp_path, warnings)
@@ -66,13 +78,10 @@ def test_each_process_appends_to_a_pack_of_its_own(tmp_path: Path) -> None:
 
 def test_a_record_cut_short_by_a_crash_is_missing_and_the_others_are_not(tmp_path: Path) -> None:
     warnings: list[str] = []
-    store = opened(tmp_path, warnings)
-    for n in range(3):
-        store.put("documents", key(n), "value %d" % n)
-    pack = packs(tmp_path)[0]
+    pack = three_values_in_a_pack(tmp_path, warnings)
     pack.write_bytes(pack.read_bytes()[:-3])
     again = opened(tmp_path, warnings)
-    assert [again.get("documents", key(n)) for n in range(3)] == ["value 0", "value 1", None]
+    assert three_values(again) == ["value 0", "value 1", None]
     again.put("documents", key(2), "value 2")  # rebuilt in a pack of its own
     assert opened(tmp_path, warnings).get("documents", key(2)) == "value 2"
     assert warnings == []  # a cut tail is what a crash leaves, not damage
@@ -80,30 +89,24 @@ def test_a_record_cut_short_by_a_crash_is_missing_and_the_others_are_not(tmp_pat
 
 def test_a_damaged_payload_is_a_miss_with_one_warning(tmp_path: Path) -> None:
     warnings: list[str] = []
-    store = opened(tmp_path, warnings)
-    for n in range(3):
-        store.put("documents", key(n), "value %d" % n)
-    pack = packs(tmp_path)[0]
+    pack = three_values_in_a_pack(tmp_path, warnings)
     data = bytearray(pack.read_bytes())
     data[len(data) - 2] ^= 0xFF  # in the last record's payload
     pack.write_bytes(bytes(data))
     again = opened(tmp_path, warnings)
-    assert [again.get("documents", key(n)) for n in range(3)] == ["value 0", "value 1", None]
+    assert three_values(again) == ["value 0", "value 1", None]
     assert len(warnings) == 1 and "damaged entry" in warnings[0] and key(2).hex() in warnings[0]
 
 
 def test_a_damaged_header_stops_the_scan_of_its_pack_with_one_warning(tmp_path: Path) -> None:
     warnings: list[str] = []
-    store = opened(tmp_path, warnings)
-    for n in range(3):
-        store.put("documents", key(n), "value %d" % n)
-    pack = packs(tmp_path)[0]
+    pack = three_values_in_a_pack(tmp_path, warnings)
     data = bytearray(pack.read_bytes())
     second = HEADER.size + HEADER.unpack_from(data)[3]
     data[second] ^= 0xFF  # the second record's magic
     pack.write_bytes(bytes(data))
     again = opened(tmp_path, warnings)
-    assert [again.get("documents", key(n)) for n in range(3)] == ["value 0", None, None]
+    assert three_values(again) == ["value 0", None, None]
     assert len(warnings) == 1 and f"at byte {second}" in warnings[0]
 
 
