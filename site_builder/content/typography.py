@@ -24,8 +24,37 @@ from markdown.extensions.smarty import SmartyExtension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .inline import compiled_digest
+
 Part = Union[int, str]  # a group of the match to keep, or the text to put in
-Rule = tuple["re.Pattern[str]", tuple[Part, ...]]
+Rule = tuple["re.Pattern[str]", tuple[Part, ...], str]  # regex, replacement, text every match holds ("": unknown)
+
+# digest of (regex, flags) of smarty's patterns -> the text any match of it holds. Half of them start
+# with a look-behind or a group of alternatives, which the regex engine tries at every character
+# of the text: one that cannot match (no "--", no "...", no '" pair) is not searched for at all.
+# A pattern missing here (another Markdown version) is always searched for: same output, only slower.
+NEEDS: dict[str, str] = {
+    "6cc31b70831c": "---",  # em dash
+    "f36db5b8cf3c": "--",  # en dash
+    "2c6b4944b334": "<<",
+    "2c005ee39438": ">>",
+    "9846996ab829": "'",  # a quote first, before punctuation
+    "c2cd93b12637": '"',
+    "ca6156c3ef62": "\"'",  # double then single quote, before a word
+    "b32527f42336": "'\"",
+    "e8e13c5b93d0": "'\"",  # single then double quote, after a word
+    "bf6e0ad6e138": "\"'",
+    "c27292d9c6d4": "'",  # decades: '80s
+    "e85e1e15c225": "'",  # opening single quote
+    "2cf48a218887": "'",  # closing single quote
+    "8dee65d578ba": "'",
+    "2a0eb844ec31": "'",
+    "ba2fee2f8e8d": '"',  # opening double quote
+    "198fe46b16d3": '"',
+    "4becbcd277c1": '"',
+    "5c7b8491d2af": '"',
+    "d5c69d63127f": "...",  # ellipsis
+}
 
 # Characters without which no smarty pattern can match: nodes without any are skipped outright.
 _TRIGGER = re.compile(r"""['"]|--|\.\.\.|<<|>>""")
@@ -40,7 +69,8 @@ def smarty_rules(angled_quotes: bool = True) -> tuple[Rule, ...]:
     rules = []
     for pattern in extension.inlinePatterns:  # a Registry iterates by priority, highest first
         replace = tuple(part if isinstance(part, int) else html.unescape(str(part)) for part in pattern.replace)  # type: ignore[attr-defined]
-        rules.append((pattern.compiled_re, replace))
+        regex = pattern.compiled_re
+        rules.append((regex, replace, NEEDS.get(compiled_digest(regex), "")))
     return tuple(rules)
 
 
@@ -49,7 +79,9 @@ def educate(text: str, rules: Sequence[Rule]) -> str:
     if not _TRIGGER.search(text):
         return text
     pieces: list[str] = []
-    for regex, replace in rules:
+    for regex, replace, needs in rules:
+        if needs not in text:  # ("" is in every text) placeholders hold none of these characters:
+            continue  # what an earlier rule replaced cannot make a later one match
         start = 0
         while True:
             found = regex.search(text, start)

@@ -1,4 +1,4 @@
-"""The inline pass that skips patterns without their trigger renders exactly what the stock one renders."""
+"""The passes that skip work without its trigger (inline patterns, raw HTML) render exactly what the stock ones render."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from markdown.treeprocessors import InlineProcessor
 
 from site_builder.content.dialect import GitHubDialectExtension
-from site_builder.content.inline import TRIGGERS, TriggeredInlineProcessor, regex_digest
+from site_builder.content.inline import TRIGGERS, TriggeredHtmlBlockPreprocessor, TriggeredInlineProcessor, regex_digest
 from site_builder.content.markdown import MarkdownRenderer
 from site_builder.content.read import parse_markdown_file
 from tests.fuzzing import body
@@ -17,12 +17,15 @@ from tests.helpers import ROOT, assert_same_rendering
 
 
 class StockRenderer(MarkdownRenderer):
-    """The same configuration with Python-Markdown's own ``InlineProcessor`` put back."""
+    """The same configuration with Python-Markdown's own ``InlineProcessor`` and raw-HTML pass put back."""
 
     def _engine(self, lang: str) -> tuple[md_lib.Markdown, GitHubDialectExtension]:
         engine, dialect = super()._engine(lang)
         if isinstance(engine.treeprocessors["inline"], TriggeredInlineProcessor):
             engine.treeprocessors.register(InlineProcessor(engine), "inline", 20)
+        html_block = engine.preprocessors["html_block"]
+        if isinstance(html_block, TriggeredHtmlBlockPreprocessor):
+            engine.preprocessors.register(html_block.inner, "html_block", 20)
         return engine, dialect
 
 
@@ -38,6 +41,8 @@ CASES = [
     "<b>bold</b> <H2> lone word <span class=\"x\">span</span> <<angled>> <Video call link>",
     "**bold [link *inside*](u) with `code` and ~~del~~** then _a_b_c_ snake_case_word",
     "[not closed *em* `tick and < and & and @ and :// everywhere",
+    "AT&T & co &amp; &#169; &copy &#xZZ; x > y, \"quoted\", 5 > 3 & 2 != 1",
+    "<div>\n\n*inside*\n\n</div>\n\nafter & &amp;",
     "- item with *em*\n- item with [link](x)\n\n> quote with `code` and www.x.org\n\n| a | *b* |\n|---|---|\n| `c` | d |",
 ]
 
