@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("options", []),
     ("workers", []),
     ("collector", []),
-    ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "inline",
+    ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "blocks", "inline",
                  "typography", "dialect", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site", "patch"]),

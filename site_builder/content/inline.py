@@ -24,7 +24,6 @@ from typing import Any, Optional, Union
 
 import markdown
 from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
@@ -101,33 +100,8 @@ def _alternative(trigger: Trigger) -> str:
     return f"(?i:{trigger.pattern})" if trigger.flags & re.IGNORECASE else f"(?:{trigger.pattern})"
 
 
-class TriggeredHtmlBlockPreprocessor(Preprocessor):
-    """The raw-HTML pass (``html_block``) only over a text that has a ``<``.
-
-    That pass feeds the whole text to an HTML parser to stash blocks of raw HTML; every tag,
-    comment, declaration or CDATA section it can stash starts with ``<``. In a text without one
-    the parser only hands each run of characters (entities and a lone ``&`` included) back
-    unchanged, so the lines come out as they went in, rejoined and split on line ends as the
-    pass does: about a thirtieth of a release's Markdown time, for nothing.
-    """
-
-    def __init__(self, md: markdown.Markdown, inner: Preprocessor):
-        super().__init__(md)
-        self.inner = inner
-
-    def run(self, lines: list[str]) -> list[str]:
-        source = "\n".join(lines)
-        if "<" in source:
-            return self.inner.run(lines)
-        return source.split("\n")
-
-
 class TriggeredInlineExtension(Extension):
-    """Puts ``TriggeredInlineProcessor`` in the stock inline processor's place (name and priority),
-    and the raw-HTML pass behind its trigger (``TriggeredHtmlBlockPreprocessor``)."""
+    """Puts ``TriggeredInlineProcessor`` in the stock inline processor's place (name and priority)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(TriggeredInlineProcessor(md), "inline", 20)
-        if "html_block" in md.preprocessors:  # md_in_html's when it is on (it took the stock one's place)
-            inner = md.preprocessors["html_block"]
-            md.preprocessors.register(TriggeredHtmlBlockPreprocessor(md, inner), "html_block", 20)  # the stock priority

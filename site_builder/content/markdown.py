@@ -17,6 +17,7 @@ from markdown.extensions.toc import TocTreeprocessor
 
 from ..errors import Diagnostic
 from .dialect import GitHubDialectExtension, Note
+from .blocks import TriggeredBlocksExtension
 from .inline import TriggeredInlineExtension
 from .plaintext import first_paragraph, html_to_text
 from .sanitise import embeds_to_links, removals, sanitise, shift_headings
@@ -49,6 +50,7 @@ MARKDOWN_CONFIG: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = (
     ("site_builder.github-dialect", ()),  # lists after text, 2-space nesting, Markdown in HTML blocks, <words>
     ("site_builder.smart-quotes", (("smart_angled_quotes", True),)),  # smarty's rules, one pass
     ("site_builder.triggered-inline", ()),  # the stock inline pass, skipping patterns that cannot match
+    ("site_builder.triggered-blocks", ()),  # the stock block tests and raw-HTML pass, skipped when they cannot match
 )
 
 TOC_MARKER = "[TOC]"  # toc's own: a paragraph of just this becomes the table of contents
@@ -113,6 +115,8 @@ def _extensions(lang: str) -> tuple[list[Any], dict[str, dict[str, Any]]]:
             names.append(SmartQuotesExtension(**dict(options)))
         elif name == "site_builder.triggered-inline":
             names.append(TriggeredInlineExtension())
+        elif name == "site_builder.triggered-blocks":
+            names.append(TriggeredBlocksExtension())
         else:
             names.append(name)
             configs[name] = dict(options)
