@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import xml.etree.ElementTree as etree
-from typing import Callable
+from typing import Any, Callable
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
@@ -73,6 +73,31 @@ def _triggered(trigger: Trigger, test: Test) -> Test:
     return triggered_test
 
 
+def remembered_block_level(md: markdown.Markdown) -> Callable[[Any], bool]:
+    """``Markdown.is_block_level`` with its answer kept per tag name.
+
+    The stock one lowercases the name and looks it up in a list of some sixty names; it is asked
+    about every element by the inline pass, the pretty-printer and the serialiser (about two hundred
+    times a release). An extension may still add a name to ``md.block_level_elements``: a list of
+    another length forgets the answers."""
+    known: dict[str, bool] = {}
+    size = len(md.block_level_elements)
+
+    def is_block_level(tag: Any) -> bool:
+        nonlocal size
+        if not isinstance(tag, str):
+            return False
+        elements = md.block_level_elements
+        if len(elements) != size:
+            known.clear()
+            size = len(elements)
+        answer = known.get(tag)
+        if answer is None:
+            answer = known[tag] = tag.lower().rstrip("/") in elements
+        return answer
+    return is_block_level
+
+
 class TriggeredHtmlBlockPreprocessor(Preprocessor):
     """The raw-HTML pass (``html_block``) only over a text that has a ``<``.
 
@@ -95,14 +120,16 @@ class TriggeredHtmlBlockPreprocessor(Preprocessor):
 
 
 class TriggeredBlocksExtension(Extension):
-    """Puts each known block test behind its trigger, and the raw-HTML pass behind ``<``; registered
-    after every other extension, so that it sees the processors they registered."""
+    """Puts each known block test behind its trigger, the raw-HTML pass behind ``<``, and keeps the
+    answers of ``is_block_level``; registered after every other extension, so that it sees the
+    processors they registered."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         for processor in md.parser.blockprocessors:
             trigger = TRIGGERS.get(processor_digest(processor))
             if trigger is not None:
                 processor.test = _triggered(trigger, processor.test)  # type: ignore[method-assign, assignment]
+        md.is_block_level = remembered_block_level(md)  # type: ignore[method-assign, assignment]
         if "html_block" in md.preprocessors:  # md_in_html's when it is on (it took the stock one's place)
             inner = md.preprocessors["html_block"]
             md.preprocessors.register(TriggeredHtmlBlockPreprocessor(md, inner), "html_block", 20)  # the stock priority

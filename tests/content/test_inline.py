@@ -31,6 +31,7 @@ class StockRenderer(MarkdownRenderer):
             engine.preprocessors.register(html_block.inner, "html_block", 20)
         for processor in engine.parser.blockprocessors:
             processor.__dict__.pop("test", None)  # the class's own test again
+        engine.__dict__.pop("is_block_level", None)
         return engine, dialect
 
 
@@ -111,3 +112,15 @@ def test_every_fixture_body_renders_as_with_the_stock_inline_pass() -> None:
 @given(body())
 def test_generated_bodies_render_as_with_the_stock_inline_pass(text: str) -> None:
     assert_same(text)
+
+
+def test_block_level_answers_follow_a_name_added_later() -> None:
+    engine, _ = MarkdownRenderer()._engine("en")
+    assert engine.is_block_level("DIV") and engine.is_block_level("p/") and not engine.is_block_level("made-up")
+    assert not engine.is_block_level(None)
+    engine.block_level_elements.append("made-up")
+    try:
+        assert engine.is_block_level("made-up")
+    finally:
+        engine.block_level_elements.remove("made-up")
+    assert not engine.is_block_level("made-up")
