@@ -10,8 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from site_builder.options import Options
+from site_builder.output import search
 from site_builder.output.search import SUBDIR, UNUSED, search_input, search_language
 from site_builder.output.shards import plan_shards
 from site_builder.pipeline import BuildResult, build
@@ -30,6 +33,25 @@ def test_search_input_keeps_the_language_and_the_body_element_only() -> None:
     assert search_input(b'<div data-pagefind-bodyguard="x">no</div>') is None
     trimmed = search_input(page)
     assert trimmed is not None and search_input(trimmed) == trimmed  # the dev server trims twice
+
+
+PAGE_PARTS = [b"<p>", b"</p>", b"<div ", b"<div>", b"</div>", b" data-pagefind-body", b"data-pagefind-body",
+              b' class="x"', b">", b"<", b"<a <b", b"<!-- data-pagefind-body -->", b"text data-pagefind-body text",
+              b"<article", b"</article>", b'<html lang="es">', b"\n", b" ", b"=", b"/"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PAGE_PARTS), max_size=30))
+def test_search_input_finds_the_element_a_search_from_the_start_finds(parts: list[bytes]) -> None:
+    # it starts looking after the last ">" before the attribute's first mention: never a later element
+    page = b"".join(parts)
+    body = search._BODY.search(page)
+    expected = None
+    if body is not None:
+        html = search._HTML.search(page, 0, body.start())
+        expected = ((html.group(0) if html else b"<html>") + search._HEAD + page[body.start():search._element_end(page, body)]
+                    + b"</body></html>\n")
+    assert search_input(page) == expected
 
 
 async def pagefind_of_whole_pages(site: Path, bundle: Path) -> None:

@@ -63,7 +63,12 @@ def search_input(page: bytes) -> Optional[bytes]:
     None for a page without one (Pagefind skips those once any page has it). Meta, filter and
     sort attributes inside the element are kept; anything Pagefind would read outside it is not.
     """
-    body = _BODY.search(page)
+    marker = page.find(b"data-pagefind-body")
+    if marker < 0:
+        return None
+    # the element's tag starts after the last ">" before the first mention of the attribute: no tag
+    # that holds it can start earlier, so the search skips the head and the navigation
+    body = _BODY.search(page, page.rfind(b">", 0, marker) + 1)
     if body is None:
         return None
     html = _HTML.search(page, 0, body.start())
