@@ -10,18 +10,34 @@ of the rendering time in that preamble.
 For a plain function, bound method or built-in (the template globals, filters and Jinja's own
 helpers) and for a macro the answer is one attribute of the callable: ``QuickContext.call`` reads
 it, then does what Jinja does with the answer. Any other callable (a class, an object with its own
-``__call__``) takes Jinja's own path, so what a template sees is the same in every case.
+``__call__``) takes Jinja's own path, so what a template sees is the same in every case. A function
+marked with ``reads_only`` is not given a context of its own inside a loop that sets none of the
+names it reads.
 """
 
 from __future__ import annotations
 
 import types
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 import jinja2.runtime
 from jinja2.utils import _PassArg
 
-__all__ = ["QuickContext"]
+__all__ = ["QuickContext", "reads_only"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reads_only(*names: str) -> Callable[[F], F]:
+    """Marks a ``pass_context`` function that reads only ``names`` from the context (``_()`` reads
+    the page's ``lang``). Called inside a loop or a block whose variables are not among them, it is
+    given the page's context itself: Jinja would make a new context holding those variables for
+    the call (``Context.derived``), some ten times a release page, only for the function to read
+    from it what the page's context holds anyway."""
+    def mark(function: F) -> F:
+        function.context_reads = frozenset(names)  # type: ignore[attr-defined]
+        return function
+    return mark
 
 # callables whose ``__call__`` cannot ask for a context: only the callable itself may (macros never do)
 _PLAIN = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType,
@@ -40,9 +56,10 @@ class QuickContext(jinja2.runtime.Context):
         block_vars = kwargs.pop("_block_vars", None) if kwargs else None
         if passed is _PassArg.context:
             context: jinja2.runtime.Context = __self
-            if loop_vars:
+            reads: Optional[frozenset[str]] = getattr(__obj, "context_reads", None)
+            if loop_vars and (reads is None or not reads.isdisjoint(loop_vars)):
                 context = context.derived(loop_vars)
-            if block_vars:
+            if block_vars and (reads is None or not reads.isdisjoint(block_vars)):
                 context = context.derived(block_vars)
             args = (context, *args)
         elif passed is _PassArg.eval_context:

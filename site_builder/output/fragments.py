@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..collector import give_back_free_memory
+from .context import reads_only
 
 __all__ = ["Notes", "Unnoted", "Fragments"]
 
@@ -68,6 +69,7 @@ class Fragments:
             self._kept.clear()
             give_back_free_memory()
 
+    @reads_only("lang")
     @jinja2.pass_context
     def fragment(self, context: jinja2.runtime.Context, *key: Any, caller: Callable[[], Markup]) -> Markup:
         """``{% call fragment(release, ...) %}``: the body rendered once per plan and key, in the page's
@@ -85,6 +87,7 @@ class Fragments:
             self._kept[full] = (key, html.encode("utf-8", "surrogatepass"), reads)
         return html
 
+    @reads_only("lang")
     @jinja2.pass_context
     def each(self, context: jinja2.runtime.Context, item_macro: Callable[..., Markup], items: Iterable[Any],
              *flags: Any) -> Markup:

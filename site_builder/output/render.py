@@ -20,7 +20,7 @@ from markupsafe import escape
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
 from .chunks import Chunk, chunked
-from .context import QuickContext
+from .context import QuickContext, reads_only
 from .fragments import Fragments, Notes, Unnoted
 from .search import search_input, search_language
 from ..workers import in_parallel
@@ -77,16 +77,19 @@ class Renderer:
         """
         site = self.site
 
+        @reads_only("lang")
         @jinja2.pass_context
         def gettext(context: jinja2.runtime.Context, message: str) -> str:
             return escape(site.gettext(context["lang"], message))
 
+        @reads_only("lang")
         @jinja2.pass_context
         def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
             return escape(site.ngettext(context["lang"], singular, plural, n))
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
+        @reads_only("lang")
         @jinja2.pass_context
         def direct_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
             """What the newstyle ``_()`` does (always a format string), in one call instead of three:
@@ -113,6 +116,7 @@ class Renderer:
     def _globals(self) -> dict[str, Any]:
         site, urls = self.site, self.site.urls
 
+        @reads_only("lang")
         @jinja2.pass_context
         def meeting_title(context: jinja2.runtime.Context, meeting: Meeting) -> str:
             return structured.meeting_title(meeting, self._translate, context["lang"])
@@ -121,14 +125,17 @@ class Renderer:
             """A language's name: in itself (menus), or as a word of a sentence in ``in_lang``."""
             return locales.language_name_in_text(code, in_lang) if in_lang else locales.language_name(code)
 
+        @reads_only("lang")
         @jinja2.pass_context
         def country_name(context: jinja2.runtime.Context, code: str) -> str:
             return countries.country_name(code, context["lang"])
 
+        @reads_only("lang")
         @jinja2.pass_context
         def region_name(context: jinja2.runtime.Context, region: str) -> str:
             return countries.region_name(region, context["lang"])
 
+        @reads_only("lang")
         @jinja2.pass_context
         def by_country_name(context: jinja2.runtime.Context, codes: Sequence[str]) -> list[str]:
             """Country codes in the order of their names in the page's language."""

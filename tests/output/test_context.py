@@ -7,7 +7,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from site_builder.output.context import QuickContext
+from site_builder.output.context import QuickContext, reads_only
 
 TEMPLATE = """\
 {%- macro shout(word) %}{{ word | upper }}{% endmacro -%}
@@ -83,3 +83,19 @@ def test_every_kind_of_call_gives_what_jinjas_context_gives() -> None:
     assert "top=local=set here" in quick and "block=in_block=set in block" in quick
     assert "callable_object=object saw lang=fr" in quick and "macro=HI" in quick and "stopped=True" in quick
 
+
+
+def test_a_function_that_reads_only_lang_sees_the_lang_a_loop_or_block_sets() -> None:
+    @reads_only("lang")
+    @jinja2.pass_context
+    def page_lang(context: jinja2.runtime.Context) -> str:
+        return str(context["lang"])
+
+    template = ("{% for item in [1] %}{% set other = 2 %}a={{ page_lang() }} {% endfor %}"
+                "{% for item in [1] %}{% set lang = 'es' %}b={{ page_lang() }} {% endfor %}"
+                "{% block body %}{% set lang = 'de' %}c={{ page_lang() }}{% endblock %}")
+    for context_class in (QuickContext, jinja2.runtime.Context):
+        env = jinja2.Environment()
+        env.context_class = context_class
+        env.globals["page_lang"] = page_lang
+        assert env.from_string(template).render(lang="fr") == "a=fr b=es c=de"
