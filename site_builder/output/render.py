@@ -289,7 +289,7 @@ def _render_chunk(chunk: Chunk) -> tuple[list[Written], list[Diagnostic]]:
 def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path) -> tuple[list[Written], list[Diagnostic]]:
     out: list[Written] = []
     problems: list[Diagnostic] = []
-    made: set[Path] = set()
+    made: set[str] = set()
     for route in routes:
         try:
             data, note = render_one(route)
@@ -300,17 +300,20 @@ def _render_routes(render_one: RenderOne, routes: Sequence[Route], stage: Path) 
     return out, problems
 
 
-def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Optional[set[Path]] = None) -> Written:
+def write_file(stage: Path, file: str, data: bytes, note: Any = None, made: Optional[set[str]] = None) -> Written:
     """Write one output (its place was reserved with the writer) and describe it.
 
     A page the search index reads is described by the language and digest of its search input,
     here where its bytes are at hand (the indexer reads the input back only for a shard it redoes).
+    Paths are joined as strings (``file`` uses forward slashes): 18,000 pages at 10,000 releases.
+    ``made``: the folders (relative to ``stage``) this process made or found already.
     """
-    target = stage.joinpath(*file.split("/"))
-    if made is None or target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    folder = file.rpartition("/")[0]
+    target = f"{stage}/{file}"
+    if made is None or folder not in made:
+        os.makedirs(f"{stage}/{folder}" if folder else stage, exist_ok=True)
         if made is not None:
-            made.add(target.parent)
+            made.add(folder)
     with open(target, "wb") as stream:
         stream.write(data)
         stream.flush()  # the mtime noted is the file's final one
