@@ -19,12 +19,13 @@ from __future__ import annotations
 import hashlib
 import inspect
 import xml.etree.ElementTree as etree
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Optional
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.util import Registry
 
 Trigger = Callable[[str], bool]  # False: the processor's test cannot be true for this block
 Test = Callable[[etree.Element, str], bool]
@@ -98,6 +99,33 @@ def remembered_block_level(md: markdown.Markdown) -> Callable[[Any], bool]:
     return is_block_level
 
 
+class SteadyRegistry(Registry[BlockProcessor]):
+    """Python-Markdown's registry of block processors, with its order kept between changes.
+
+    The parser walks the processors for every block (``for processor in self.blockprocessors``),
+    and the stock registry makes a new list of them for each walk; this one makes it once, and
+    again after a processor is registered or removed."""
+
+    def __init__(self, registry: Registry[BlockProcessor]):
+        super().__init__()
+        self._order: Optional[list[BlockProcessor]] = None
+        for name, priority in registry._priority:  # type: ignore[attr-defined]  # (its only list of priorities)
+            self.register(registry[name], name, priority)
+
+    def __iter__(self) -> Iterator[BlockProcessor]:
+        if self._order is None:
+            self._order = list(super().__iter__())
+        return iter(self._order)
+
+    def register(self, item: BlockProcessor, name: str, priority: float) -> None:
+        self._order = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._order = None
+        super().deregister(name, strict)
+
+
 class TriggeredHtmlBlockPreprocessor(Preprocessor):
     """The raw-HTML pass (``html_block``) only over a text that has a ``<``.
 
@@ -120,11 +148,12 @@ class TriggeredHtmlBlockPreprocessor(Preprocessor):
 
 
 class TriggeredBlocksExtension(Extension):
-    """Puts each known block test behind its trigger, the raw-HTML pass behind ``<``, and keeps the
-    answers of ``is_block_level``; registered after every other extension, so that it sees the
+    """Puts each known block test behind its trigger, the raw-HTML pass behind ``<``, keeps the
+    order of the block processors and the answers of ``is_block_level``; registered after every other extension, so that it sees the
     processors they registered."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.parser.blockprocessors = SteadyRegistry(md.parser.blockprocessors)
         for processor in md.parser.blockprocessors:
             trigger = TRIGGERS.get(processor_digest(processor))
             if trigger is not None:

@@ -7,7 +7,9 @@ from pathlib import Path
 import markdown as md_lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown.blockprocessors import ParagraphProcessor
 from markdown.treeprocessors import InlineProcessor
+from markdown.util import Registry
 
 from site_builder.content.dialect import GitHubDialectExtension
 from site_builder.content import blocks
@@ -124,3 +126,14 @@ def test_block_level_answers_follow_a_name_added_later() -> None:
     finally:
         engine.block_level_elements.remove("made-up")
     assert not engine.is_block_level("made-up")
+
+
+def test_the_block_processors_keep_their_order_through_changes() -> None:
+    engine, _ = MarkdownRenderer()._engine("en")
+    registry = engine.parser.blockprocessors
+    before = list(registry)
+    extra = ParagraphProcessor(engine.parser)
+    registry.register(extra, "extra", 1000)
+    assert list(registry) == [extra, *before]
+    registry.deregister("extra")
+    assert list(registry) == before and list(registry) == list(Registry.__iter__(registry))
