@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, TypeVar
 
 from ..workers import in_parallel
 from ..errors import ContentError, Diagnostic
@@ -53,7 +53,7 @@ def load_archive(options: Options) -> Archive:
     """Read and check everything; raise ContentError with every problem of the whole archive."""
     settings = read_settings(options)
     sources, found = discover(options.content)
-    loaded = load_documents(documents_of(sources), Loader(settings.config, options.content), options.jobs)
+    loaded = load_documents(documents_of(sources), Loader(settings.config, options.content).load, options.jobs)
     return assemble(settings, sources, loaded, found)
 
 
@@ -83,23 +83,26 @@ def assemble(settings: Settings, sources: Sequence[SourceFile], loaded: Sequence
     return dataclasses.replace(archive, warnings=tuple(sorted(problems)))
 
 
+T = TypeVar("T")
+
 # --- loading, in parallel when asked -------------------------------------------------------
 
-_loader: Optional[Loader] = None  # set once per worker process by _init_loader, never shared
+_load: Optional[Callable[[SourceFile], object]] = None  # set once per worker process by _init_loader, never shared
 
 
-def _init_loader(loader: Loader) -> None:
-    global _loader
-    _loader = loader
+def _init_loader(load: Callable[[SourceFile], object]) -> None:
+    global _load
+    _load = load
 
 
-def _load_chunk(sources: list[SourceFile]) -> list[LoadResult]:
-    assert _loader is not None
-    return [_loader.load(s) for s in sources]
+def _load_chunk(sources: list[SourceFile]) -> list[Any]:
+    assert _load is not None
+    return [_load(s) for s in sources]
 
 
-def load_documents(sources: Sequence[SourceFile], loader: Loader, jobs: int) -> list[LoadResult]:
-    """Load every file, in the order given (worker processes when there are many).
+def load_documents(sources: Sequence[SourceFile], load: Callable[[SourceFile], T], jobs: int) -> list[T]:
+    """``load(file)`` for every file, in the order given (worker processes when there are many):
+    a loader's ``load``, or what the engine makes of it (the document with its key).
 
     Chunks are small (at most 100 files, about half a second of work): a worker that finishes
     early takes the next one, so no worker idles at the end while another still has a large chunk
@@ -108,6 +111,6 @@ def load_documents(sources: Sequence[SourceFile], loader: Loader, jobs: int) -> 
     if jobs > 1 and len(sources) >= 200:
         size = max(10, min(100, len(sources) // (jobs * 8)))
         chunks = [list(sources[i:i + size]) for i in range(0, len(sources), size)]
-        done = in_parallel(jobs, chunks, lambda chunk: [loader.load(s) for s in chunk], _load_chunk, _init_loader, (loader,))
+        done = in_parallel(jobs, chunks, lambda chunk: [load(s) for s in chunk], _load_chunk, _init_loader, (load,))
         return [item for chunk in done for item in chunk]
-    return [loader.load(s) for s in sources]
+    return [load(s) for s in sources]

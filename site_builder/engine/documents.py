@@ -16,6 +16,7 @@ The dev server adds a memory layer keyed by path and stamp, so one save re-reads
 from __future__ import annotations
 
 import dataclasses
+import functools
 import pickle
 import time
 import zlib
@@ -135,11 +136,11 @@ class Documents:
             results, seeds, misses = self._known(documents, context, snapshot, read_ns)
         loader = self._loader(settings, context)
         if misses and isinstance(loader, CachingLoader):
-            loader.bodies.known = self._earlier_bodies([s for s, _ in misses], context)
+            loader.bodies.known = self._earlier_bodies(misses, context)
         # parsing makes cyclic garbage (Markdown's trees): the collector runs as the caller has it
-        loaded = load_documents([s for s, _ in misses], loader, self.options.jobs)
+        loaded = load_documents(misses, functools.partial(_keyed, loader, context), self.options.jobs)
         with paused(keep):
-            for (source, key), result in zip(misses, loaded):
+            for source, (key, result) in zip(misses, loaded):
                 results[source.rel] = (key, result)
                 self._remember(source, context, key, result)
                 if snapshot is not None and _cacheable(result):
@@ -171,15 +172,14 @@ class Documents:
         snapshot is left as it is (a document whose stamp it does not know is taken from the store)."""
         context = self._context(settings)
         found: dict[str, tuple[bytes, LoadResult]] = {}
-        misses: list[tuple[SourceFile, bytes]] = []
+        misses: list[SourceFile] = []
         for source in sources:
             key, hit = self._recall(source, context)
             if hit is not None:
                 found[source.rel] = key, hit
             else:
-                misses.append((source, key))
-        loaded = load_documents([s for s, _ in misses], self._loader(settings, context), 1)
-        for (source, key), result in zip(misses, loaded):
+                misses.append(source)
+        for source, (key, result) in zip(misses, load_documents(misses, functools.partial(_keyed, self._loader(settings, context), context), 1)):
             found[source.rel] = key, result
         self.parsed = len(misses)
         return self._as_kept(found)
@@ -198,13 +198,18 @@ class Documents:
                             Digester().of(settings.config), str(self.options.content).encode())
 
     def _known(self, documents: Sequence[SourceFile], context: bytes, snapshot: Optional[Snapshot],
-               read_ns: int) -> tuple[dict[str, tuple[bytes, LoadResult]], dict[str, bytes], list[tuple[SourceFile, bytes]]]:
-        """Each document the snapshot, memory or store still has (by key) with its seed; the others
-        (file and key), to be loaded."""
+               read_ns: int) -> tuple[dict[str, tuple[bytes, LoadResult]], dict[str, bytes], list[SourceFile]]:
+        """Each document the snapshot, memory or store still has (by key) with its seed; the others,
+        to be loaded (each read once, where it is loaded, for its key too: with an empty cache, no
+        file is read here, in one process, before the loading is shared out)."""
         results: dict[str, tuple[bytes, LoadResult]] = {}
         seeds: dict[str, bytes] = {}
-        misses: list[tuple[SourceFile, bytes]] = []
+        misses: list[SourceFile] = []
+        recall = bool(self.memory) or (self.store is not None and bool(self.store.keys("documents")))
         for source in documents:
+            if not recall:
+                misses.append(source)
+                continue
             kept = snapshot.recall(source) if snapshot is not None else None
             if kept is not None and _unchanged(kept.dependencies):
                 results[source.rel] = kept.key, kept.result
@@ -218,7 +223,7 @@ class Documents:
                     seed = seeds[source.rel] = seed_of(hit[0], key)
                     snapshot.keep(source, read_ns, key, hit, _dependencies(hit[0]), seed)
             else:
-                misses.append((source, key))
+                misses.append(source)
         return results, seeds, misses
 
     def _loader(self, settings: Settings, context: bytes) -> Loader:
@@ -294,6 +299,15 @@ def _without_markdown(result: LoadResult) -> LoadResult:
 def _cacheable(result: LoadResult) -> bool:
     """Not when a problem's text depends on other files (the hint of a missing attachment)."""
     return not any(p.code in UNCACHEABLE for p in result[1])
+
+
+def _keyed(loader: Loader, context: bytes, source: SourceFile) -> tuple[bytes, LoadResult]:
+    """A document with its key, both from one reading of its file (in a loading worker)."""
+    try:
+        data = source.path.read_bytes()
+    except OSError:  # the loader says why; the key of an unreadable file
+        return _digest(context, source, b"\0unreadable"), loader.load(source)
+    return _digest(context, source, data), loader.load(source, data)
 
 
 def _key(source: SourceFile, context: bytes) -> bytes:
