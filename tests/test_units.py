@@ -76,6 +76,13 @@ def test_yaml_errors_have_lines(text: str, line: int) -> None:
     assert caught.value.line == line
 
 
+@pytest.mark.parametrize("text", ['title: !!int ""\n', 'title: [!!int ""]\n', 'a: !!bool "maybe"\n', 'a: !!int "0x"\n'])
+def test_a_value_yaml_cannot_make_of_its_tag_is_an_error_not_a_crash(text: str) -> None:
+    with pytest.raises(YamlError) as caught:
+        load_yaml(text, offset=1)
+    assert caught.value.line == 2 and "malformed YAML" in caught.value.message
+
+
 # --- schema ------------------------------------------------------------------------------------
 
 def test_validate_collects_every_problem() -> None:

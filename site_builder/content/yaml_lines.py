@@ -260,6 +260,8 @@ def load_yaml(text: str, offset: int = 0) -> tuple[Any, LineMap]:
         raise YamlError(f"malformed YAML: {exc} cannot be read as the type its !! tag names", offset + 1) from None
     except (ValueError, TypeError) as exc:  # a value PyYAML cannot construct
         raise YamlError(f"malformed YAML: {exc}", offset + 1) from None
+    except (IndexError, ArithmeticError):  # !!int "": PyYAML reads the first character of an empty text
+        raise YamlError("malformed YAML: a value cannot be read as the type its !! tag names", offset + 1) from None
     finally:
         loader.dispose()
     return data, LineMap(lines, node.start_mark.line + 1 + offset)
