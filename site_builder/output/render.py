@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from ..content import countries, dates, locales
 from . import api, citation, feeds, sitemap, structured
@@ -43,6 +43,7 @@ class Renderer:
         self.site = site
         self.templates = templates
         self.fragments = Fragments(notes or Unnoted())
+        self._interface: dict[tuple[str, str], Markup] = {}  # (lang, message): the escaped translation
         self.env = jinja2.Environment(
             loader=loader or jinja2.FileSystemLoader(str(templates)),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
@@ -89,14 +90,20 @@ class Renderer:
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 
+        interface = self._interface
+
         @reads_only("lang")
         @jinja2.pass_context
         def direct_gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
             """What the newstyle ``_()`` does (always a format string), in one call instead of three:
             a page asks for some twenty strings, and the indirection was a fifth of a release page's time.
-            A string with nothing to format is returned as it is (``%`` on markup escapes every value
-            first: half the call's time, for a string that has no ``%`` in it)."""
-            text = escape(site.gettext(context["lang"], message))
+            Each string is looked up and escaped once per language (``interface``). A string with
+            nothing to format is returned as it is (``%`` on markup escapes every value first: half
+            the call's time, for a string that has no ``%`` in it)."""
+            lang = context["lang"]
+            text = interface.get((lang, message))
+            if text is None:
+                text = interface[lang, message] = escape(site.gettext(lang, message))
             return text % variables if variables or "%" in text else text
 
         self.env.globals["_"] = self.env.globals["gettext"] = direct_gettext
@@ -104,6 +111,7 @@ class Renderer:
     def new_plan(self) -> None:
         """Fragments are valid for one plan (the dev server keeps its renderer across plans)."""
         self.fragments.clear()
+        self._interface.clear()
 
     def forget_fragments(self) -> None:
         """No list page is left for this process to render: its fragments, and their memory, go."""
