@@ -202,9 +202,7 @@ class Engine:
             if present is not None:
                 writer.link(file, self._previous_file(file), route.source, present.inode)
                 outcome.records[file], outcome.linked = present, outcome.linked + 1
-            else:
-                if tracking and file not in digests:
-                    digests[file] = self.digester.of(route)
+            else:  # (its route's digest is made where it is rendered, see _tracked)
                 writer.reserve(file, route.source)
                 writer.vacate(file)  # a worker writes it: never into a file the recycled stage inherited
                 todo.append(position)
@@ -340,6 +338,8 @@ class Engine:
         digester = self.digester
 
         def render_one(route: Route) -> tuple[bytes, Any]:
+            """The page, what it read, its templates, its route's digest (made in the rendering processes)."""
+            route_digest = digester.of(route)
             tracker.begin()
             loader.begin()
             try:
@@ -354,7 +354,7 @@ class Engine:
                 finally:
                     tracker.raw = False
             used = loader.end()
-            return data, (fingerprint(reads, digester) if reads is not None else None, used)
+            return data, (fingerprint(reads, digester) if reads is not None else None, used, route_digest)
         return render_one, renderer
 
     def _note_rendered(self, written: list[Written], digests: dict[str, bytes], outcome: Outcome,
@@ -362,7 +362,7 @@ class Engine:
         """The records of rendered outputs; each question they asked numbered once (``interned``)."""
         for item in written:
             outcome.rendered += 1
-            reads, used = item.note if item.note is not None else (None, ())
+            reads, used, route_digest = item.note if item.note is not None else (None, (), b"")
             questions: Optional[tuple[int, ...]] = None
             answers = b""
             if reads is not None:
@@ -374,7 +374,7 @@ class Engine:
                         outcome.questions.append(question)
                     numbers.append(number)
                 questions, answers = tuple(numbers), digest_bytes(b"".join(d for _, d in reads))
-            outcome.records[item.file] = Record(digests.get(item.file, b""), tuple((n, self._template(n)) for n in used),
+            outcome.records[item.file] = Record(digests.get(item.file, route_digest), tuple((n, self._template(n)) for n in used),
                                                 questions, answers, item.size, item.mtime_ns, item.inode,
                                                 item.digest, item.searchable, language=item.language,
                                                 search_digest=item.search_digest)
