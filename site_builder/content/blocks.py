@@ -30,6 +30,7 @@ from markdown.util import Registry
 Trigger = Callable[[str], bool]  # False: the processor's test cannot be true for this block
 Test = Callable[[etree.Element, str], bool]
 
+
 def _some_line_starts(block: str, marks: str) -> bool:
     """A line of the block starts with one of ``marks``, after at most three spaces (a quote's ``>``,
     a rule's ``-``, ``_`` or ``*``): one look at each line start, no regex."""
@@ -149,8 +150,8 @@ class TriggeredHtmlBlockPreprocessor(Preprocessor):
 
 class TriggeredBlocksExtension(Extension):
     """Puts each known block test behind its trigger, the raw-HTML pass behind ``<``, keeps the
-    order of the block processors and the answers of ``is_block_level``; registered after every other extension, so that it sees the
-    processors they registered."""
+    order of the block processors and the answers of ``is_block_level``; registered after every
+    other extension, so that it sees the processors they registered."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.parser.blockprocessors = SteadyRegistry(md.parser.blockprocessors)

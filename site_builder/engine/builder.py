@@ -179,7 +179,6 @@ class Engine:
         self._compact = texts_read is None  # see remember
         answers = self._answers(site) if tracking and texts_read is None else None
         todo: list[int] = []
-        digests: dict[str, bytes] = {}
         for position, route in enumerate(site.routes):
             file = route.output_file
             record = previous.get(file)
@@ -190,8 +189,7 @@ class Engine:
             if record is not None and texts_read is not None:
                 current = self._reads_no_new_text(record, texts_read)
             elif answers is not None:
-                digest = digests[file] = self.digester.of(route)
-                current = record is not None and self._unchanged(record, digest, answers, table)
+                current = record is not None and self._unchanged(record, self.digester.of(route), answers, table)
             present: Optional[Record] = None
             if current:
                 assert record is not None
@@ -210,7 +208,7 @@ class Engine:
         interned = {question: number for number, question in enumerate(outcome.questions)}
         try:  # what each page read is noted as its chunk comes (18,000 pages' reads: 50 MB at 10,000 releases)
             render_to(render_one, site.routes, todo, writer.stage, self.options.jobs,
-                      lambda written: self._note_rendered(written, digests, outcome, interned), renderer.forget_fragments)
+                      lambda written: self._note_rendered(written, outcome, interned), renderer.forget_fragments)
         finally:  # the rendered fragments (a release's item in every list: 60 MB at 10,000 releases)
             renderer.new_plan()  # are not needed now: the search step and the records reuse that memory
         if self.options.search:
@@ -357,8 +355,7 @@ class Engine:
             return data, (fingerprint(reads, digester) if reads is not None else None, used, route_digest)
         return render_one, renderer
 
-    def _note_rendered(self, written: list[Written], digests: dict[str, bytes], outcome: Outcome,
-                       interned: dict[Any, int]) -> None:
+    def _note_rendered(self, written: list[Written], outcome: Outcome, interned: dict[Any, int]) -> None:
         """The records of rendered outputs; each question they asked numbered once (``interned``)."""
         for item in written:
             outcome.rendered += 1
@@ -374,7 +371,7 @@ class Engine:
                         outcome.questions.append(question)
                     numbers.append(number)
                 questions, answers = tuple(numbers), digest_bytes(b"".join(d for _, d in reads))
-            outcome.records[item.file] = Record(digests.get(item.file, route_digest), tuple((n, self._template(n)) for n in used),
+            outcome.records[item.file] = Record(route_digest, tuple((n, self._template(n)) for n in used),
                                                 questions, answers, item.size, item.mtime_ns, item.inode,
                                                 item.digest, item.searchable, language=item.language,
                                                 search_digest=item.search_digest)

@@ -205,11 +205,9 @@ class Documents:
         results: dict[str, tuple[bytes, LoadResult]] = {}
         seeds: dict[str, bytes] = {}
         misses: list[SourceFile] = []
-        recall = bool(self.memory) or (self.store is not None and bool(self.store.keys("documents")))
+        if not self.memory and (self.store is None or not self.store.holds_any("documents")):
+            return results, seeds, list(documents)  # nothing to recall: every file is read where it is loaded
         for source in documents:
-            if not recall:
-                misses.append(source)
-                continue
             kept = snapshot.recall(source) if snapshot is not None else None
             if kept is not None and _unchanged(kept.dependencies):
                 results[source.rel] = kept.key, kept.result
@@ -302,25 +300,26 @@ def _cacheable(result: LoadResult) -> bool:
 
 
 def _keyed(loader: Loader, context: bytes, source: SourceFile) -> tuple[bytes, LoadResult]:
-    """A document with its key, both from one reading of its file (in a loading worker)."""
-    try:
-        data = source.path.read_bytes()
-    except OSError:  # the loader says why; the key of an unreadable file
-        return _digest(context, source, b"\0unreadable"), loader.load(source)
+    """A document with its key, both from one reading of its file (in a loading worker); the loader
+    reads an unreadable file again, to say why."""
+    data = _contents(source)
     return _digest(context, source, data), loader.load(source, data)
 
 
 def _key(source: SourceFile, context: bytes) -> bytes:
     """What a document is made from, as one digest: its bytes, path and kind, and the context."""
+    return _digest(context, source, _contents(source))
+
+
+def _contents(source: SourceFile) -> Optional[bytes]:
     try:
-        data = source.path.read_bytes()
+        return source.path.read_bytes()
     except OSError:
-        data = b"\0unreadable"
-    return _digest(context, source, data)
+        return None
 
 
-def _digest(context: bytes, source: SourceFile, data: bytes) -> bytes:
-    return digest_bytes(context, source.kind.encode(), source.rel.encode(), data)
+def _digest(context: bytes, source: SourceFile, data: Optional[bytes]) -> bytes:
+    return digest_bytes(context, source.kind.encode(), source.rel.encode(), b"\0unreadable" if data is None else data)
 
 
 def seed_of(document: Any, key: bytes) -> bytes:

@@ -73,6 +73,11 @@ class Packs:
         self._refresh()
         return list(self._index)
 
+    def holds_any(self) -> bool:
+        """Whether the packs hold any record (an empty cache: no key needs looking up)."""
+        self._refresh()
+        return bool(self._index)
+
     def _refresh(self) -> bool:
         """Scan what was appended since the last scan; False when nothing was (one ``scandir``)."""
         grown = [(name, size) for name, size in self._packs() if size > self._scanned.get(name, 0)

@@ -204,6 +204,10 @@ class Store:
         """The keys of a packed namespace (tests and tools: a build looks entries up by key)."""
         return self._pack(namespace).keys()
 
+    def holds_any(self, namespace: str) -> bool:
+        """Whether a packed namespace holds any entry (with none, a build looks nothing up in it)."""
+        return self._pack(namespace).holds_any()
+
     def tidy(self) -> None:
         """Merge the small packs of each packed namespace when they are many (the main process, after a build)."""
         for namespace in sorted(PACKED):
