@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("workers", []),
     ("collector", []),
     ("content", ["yaml_lines", "locales", "dates", "schema", "countries", "model", "read", "config", "discover", "blocks", "inline",
-                 "typography", "dialect", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
+                 "typography", "dialect", "allowlist", "safe_markup", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site", "patch"]),
     ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "listing", "stage", "writer", "chunks", "context", "fragments", "render"]),

@@ -171,7 +171,8 @@ class MarkdownRenderer:
         notes = list(dialect.notebook.notes)
         html = shift_headings(embeds_to_links(html, lang, notes))
         notes += removals(html, text)
-        return Rendered(sanitise(html, self.base_path), tuple(notes))
+        # an empty stash: no raw HTML, entity or escaped character was set aside, only Markdown's own markup
+        return Rendered(sanitise(html, self.base_path, markdown_only=not engine.htmlStash.html_counter), tuple(notes))
 
 
 def _look_for_toc_marker(engine: md_lib.Markdown, text: str) -> None:

@@ -21,25 +21,10 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from .allowlist import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, REMOVED_WITH_CONTENT, STYLE_PROPERTIES, URL_SCHEMES
 from .dialect import Note
+from .safe_markup import clean as clean_markdown_markup
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "u", "ul",
-}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "lang", "dir", "title"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
-}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
-STYLE_PROPERTIES = {"text-align"}
-REMOVED_WITH_CONTENT = {"script", "style"}  # nh3's default: their text would be noise on the page
 EMBED_LABELS = {
     "video": {"en": "Video", "fr": "Vidéo", "es": "Vídeo"},
     "audio": {"en": "Audio", "fr": "Audio", "es": "Audio"},
@@ -49,12 +34,19 @@ EMBED_LABELS = {
 _VIDEO_HOSTS = ("youtube.com", "youtube-nocookie.com", "youtu.be", "vimeo.com", "dailymotion.com", "peertube")
 
 
-def sanitise(html: str, base_path: str = "/") -> str:
+def sanitise(html: str, base_path: str = "/", markdown_only: bool = False) -> str:
     """Keep only allowlisted tags, attributes and URL schemes; links get rel=noopener noreferrer.
 
     A root-relative link written by an editor (``/pdf/x.pdf``) is given the site's base path, so
     it still works when the site is hosted under ``https://example.org/archive/``.
+    ``markdown_only``: the body held no HTML of its author's, so the quick path of safe_markup.py
+    may give the same bytes without nh3 (it says None when it cannot prove them).
     """
+    if markdown_only:
+        quick = clean_markdown_markup(html, base_path)
+        if quick is not None:
+            return quick
+
     def rebase(tag: str, attribute: str, value: str) -> str:
         if attribute in ("href", "src") and value.startswith("/") and not value.startswith("//"):
             return base_path.rstrip("/") + value
