@@ -33,6 +33,7 @@ def worker_pool(jobs: int, tasks: int, initializer: Callable[..., None], initarg
 
 
 Lane = Literal["here", "there", "any"]  # which processes may take a chunk: this one, a worker, either
+QUEUED = 4  # chunks queued for each worker at most (see ``in_parallel``)
 
 
 def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: Callable[[T], R],
@@ -42,8 +43,11 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
 
     This process works too (``here``) instead of waiting: a forked worker's resident memory counts
     the whole plan it inherited, so one process fewer is a plan fewer in the process tree's memory,
-    for the same parallelism. Workers run ``there`` (after ``initializer(*initargs)``), each with
-    at most two chunks queued; this process takes the next chunk whenever it is free.
+    for the same parallelism. Workers run ``there`` (after ``initializer(*initargs)``); this process
+    takes the next chunk whenever it is free. Each worker has up to ``QUEUED`` chunks queued, so that
+    it is not left waiting while this process renders a long chunk (it was idle an eighth of the
+    render at 10,000 releases with two); once this process has nothing left of its own, it takes
+    back the queued chunks no worker has started, the last first, so the tail is shared too.
 
     ``lanes`` pins chunks to this process or to the workers (the others go to whichever is free
     first, in order): work that shares a cache (the list pages of one language share their items)
@@ -67,12 +71,14 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
     pending = list(range(len(chunks)))  # not started yet, in order
     with worker_pool(jobs - 1, len(chunks) - 1, initializer, initargs) as pool:
         while pending or queued:
-            while len(queued) < 2 * (jobs - 1):
+            while len(queued) < QUEUED * (jobs - 1):
                 index = _next_chunk(pending, lane, "here")
                 if index is None:
                     break
                 queued[pool.submit(there, chunks[index])] = index
             index = _next_chunk(pending, lane, "there")
+            if index is None:
+                index = _take_back(queued, lane)
             if index is not None:
                 results[index], done_flags[index] = here(chunks[index]), True
             done, _ = wait(queued, timeout=0 if index is not None or not queued else None, return_when=FIRST_COMPLETED)
@@ -84,6 +90,18 @@ def in_parallel(jobs: int, chunks: Sequence[T], here: Callable[[T], R], there: C
                 results[given] = None
                 given += 1
     return [] if take is not None else results  # type: ignore[return-value]  # every slot is filled
+
+
+def _take_back(queued: dict[Future[Any], int], lanes: Sequence[Lane]) -> Optional[int]:
+    """A queued chunk that no worker has started and this process may take (the last such), or None.
+
+    A future can be cancelled until the pool hands it to a worker's call queue (at most one more
+    than there are workers): the chunks behind those are still this process's to take."""
+    for future, index in sorted(queued.items(), key=lambda item: -item[1]):
+        if lanes[index] != "there" and future.cancel():
+            del queued[future]
+            return index
+    return None
 
 
 def _next_chunk(pending: list[int], lanes: Sequence[Lane], other: Lane) -> Optional[int]:

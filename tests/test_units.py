@@ -300,6 +300,25 @@ def _whose(n: int) -> tuple[int, int]:
     return n, os.getpid()
 
 
+def _slow_there(n: int) -> tuple[int, int]:
+    import os
+    import time
+    time.sleep(0.3)
+    return n, os.getpid()
+
+
+def test_in_parallel_takes_back_the_chunks_no_worker_has_started() -> None:
+    # the worker is slow and this process quick: once it has nothing left, it runs the chunks queued
+    # for the worker that the worker has not started, instead of waiting for the worker to do them all
+    import os
+    from site_builder.workers import QUEUED, in_parallel
+    taken: list[tuple[int, int]] = []
+    in_parallel(2, list(range(QUEUED + 4)), _whose, _slow_there, _no_setup, (), taken.append)
+    assert [n for n, _ in taken] == list(range(QUEUED + 4))
+    by_worker = [n for n, pid in taken if pid != os.getpid()]
+    assert 1 <= len(by_worker) < QUEUED
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_in_parallel_runs_a_pinned_chunk_on_its_side_and_the_others_anywhere(jobs: int) -> None:
     import os

@@ -29,6 +29,8 @@ __all__ = ["LISTS", "Chunk", "chunked"]
 LISTS = frozenset({PageType.HOME, PageType.RELEASES, PageType.YEAR, PageType.MEETING, PageType.MECHANISM,
                    PageType.TOPIC, PageType.COUNTRY})
 LIST_COST = 3  # a list page costs about three other pages to render (a profile at 1,000 releases)
+TAIL_CHUNKS = 8  # the last chunks are cut smaller (see ``_finer_tail``)
+TAIL_PARTS = 4
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,25 @@ def chunked(routes: Sequence[Route], indices: Sequence[int], workers: int, size:
     if workers <= 1:
         return [Chunk(list(indices[i:i + size])) for i in range(0, len(indices), size)], []
     groups, lanes = _ordered(routes, indices, workers, size)
+    groups, lanes = _finer_tail(groups, lanes, TAIL_CHUNKS, TAIL_PARTS)
     last = {side: max((n for n, lane in enumerate(lanes) if lane == side), default=-1) for side in ("here", "there")}
     return [Chunk(group, n > last["here"], n > last["there"]) for n, group in enumerate(groups)], lanes
+
+
+def _finer_tail(groups: list[list[int]], lanes: list[Lane], count: int, parts: int) -> tuple[list[list[int]], list[Lane]]:
+    """The last ``count`` chunks each cut in ``parts``, on the same lane: whichever side ends first
+    then waits for a small chunk of the other's at most, not for a full one (a worker may hold
+    three it has been given, which this process cannot take back, see ``in_parallel``)."""
+    head = len(groups) - count
+    if head <= 0:
+        return groups, lanes
+    fine_groups, fine_lanes = groups[:head], lanes[:head]
+    for group, lane in zip(groups[head:], lanes[head:]):
+        step = max(1, -(-len(group) // parts))
+        for start in range(0, len(group), step):
+            fine_groups.append(group[start:start + step])
+            fine_lanes.append(lane)
+    return fine_groups, fine_lanes
 
 
 def _ordered(routes: Sequence[Route], indices: Sequence[int], workers: int, size: int) -> tuple[list[list[int]], list[Lane]]:

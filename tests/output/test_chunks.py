@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from site_builder.output.chunks import LISTS, chunked
+from site_builder.output.chunks import LISTS, TAIL_CHUNKS, TAIL_PARTS, chunked
 from site_builder.plan.routes import Kind, PageType, Route
 
 
@@ -50,3 +50,15 @@ def test_one_process_has_no_lanes_and_the_order_stays() -> None:
     chunks, lanes = chunked(routes, list(range(len(routes))), 1, 50)
     assert lanes == [] and [i for chunk in chunks for i in chunk.indices] == list(range(len(routes)))
     assert not any(chunk.lists_done_here or chunk.lists_done_there for chunk in chunks)  # one process: keep them
+
+
+def test_the_last_chunks_are_smaller_so_that_the_two_sides_end_together() -> None:
+    routes = _routes()
+    plain = [Route(f"/r-{n}.html", Kind.PAGE, PageType.RELEASE, context={"lang": "en"}, lang="en") for n in range(400)]
+    chunks, lanes = chunked(plain, list(range(len(plain))), 2, 20)
+    sizes = [len(chunk.indices) for chunk in chunks]
+    assert sizes[:-TAIL_CHUNKS * TAIL_PARTS] == [20] * (len(sizes) - TAIL_CHUNKS * TAIL_PARTS)
+    assert sizes[-TAIL_CHUNKS * TAIL_PARTS:] == [5] * (TAIL_CHUNKS * TAIL_PARTS)
+    assert [i for chunk in chunks for i in chunk.indices] == list(range(len(plain))) and set(lanes) == {"any"}
+    mixed, mixed_lanes = chunked(routes, list(range(len(routes))), 2, 5)
+    assert len(mixed) == len(mixed_lanes) and sorted(i for c in mixed for i in c.indices) == list(range(len(routes)))
