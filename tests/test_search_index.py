@@ -246,3 +246,29 @@ def test_a_bundle_file_lost_or_changed_in_the_output_gets_its_shard_indexed_agai
     clean = tmp_path / "clean"
     built(archive, clean, None)
     assert tree_bytes(clean) == tree_bytes(warm)
+
+
+def test_the_next_run_starts_before_the_bundle_of_the_last_one_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With one run at a time, a run starts before the previous run's bundle is written, so a core
+    does not wait for the writing; the pipe to each run is widened to PIPE_BYTES (Linux)."""
+    import fcntl
+    events: list[str] = []
+    start, finish = search._start, search._finish
+
+    def started(stage: Path, shard: object, *rest: object) -> object:
+        run = start(stage, shard, *rest)  # type: ignore[arg-type]
+        events.append(f"start {shard.folder}")  # type: ignore[attr-defined]
+        if hasattr(fcntl, "F_GETPIPE_SZ"):
+            assert fcntl.fcntl(run.input, fcntl.F_GETPIPE_SZ) == search.PIPE_BYTES
+        return run
+
+    def finished(stage: Path, run: object) -> list[str]:
+        events.append(f"finish {run.shard.folder}")  # type: ignore[attr-defined]
+        return finish(stage, run)  # type: ignore[arg-type]
+    monkeypatch.setattr(search, "_start", started)
+    monkeypatch.setattr(search, "_finish", finished)
+    build(Options(content=FIXTURE_SITE, output=tmp_path / "site", jobs=1, search_shard_pages=1))
+    starts = [n for n, event in enumerate(events) if event.startswith("start")]
+    finishes = [n for n, event in enumerate(events) if event.startswith("finish")]
+    assert len(starts) == len(finishes) >= 3
+    assert all(starts[k + 1] < finishes[k] for k in range(len(starts) - 1))  # run k+1 began before k's bundle was written
