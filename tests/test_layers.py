@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                  "typography", "dialect", "allowlist", "safe_markup", "sanitise", "plaintext", "markdown", "load", "links", "archive", "lint_text", "lint"]),
     ("guide", []),
     ("plan", ["urls", "views", "assets", "catalogs", "pdftext", "routes", "site", "patch"]),
-    ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "search", "listing", "stage", "writer", "chunks", "context", "fragments", "render"]),
+    ("output", ["feeds", "sitemap", "structured", "citation", "api", "shards", "pagefind", "search", "listing", "stage", "writer", "chunks", "context", "fragments", "render"]),
     ("engine", ["changes", "packs", "store", "digest", "inputs", "snapshot", "tracking", "fingerprint", "documents", "kept_plan", "records", "search_shards", "builder", "session"]),
     ("pipeline", []),
     ("serve", ["http", "panels", "watch", "server"]),

@@ -253,20 +253,21 @@ def test_the_next_run_starts_before_the_bundle_of_the_last_one_is_written(tmp_pa
     does not wait for the writing; the pipe to each run is widened to PIPE_BYTES (Linux)."""
     import fcntl
     events: list[str] = []
-    start, finish = search._start, search._finish
+    from site_builder.output import pagefind
+    start, finish = pagefind._start, pagefind._finish
 
     def started(stage: Path, shard: object, *rest: object) -> object:
         run = start(stage, shard, *rest)  # type: ignore[arg-type]
         events.append(f"start {shard.folder}")  # type: ignore[attr-defined]
         if hasattr(fcntl, "F_GETPIPE_SZ"):
-            assert fcntl.fcntl(run.input, fcntl.F_GETPIPE_SZ) == search.PIPE_BYTES
+            assert fcntl.fcntl(run.input, fcntl.F_GETPIPE_SZ) == pagefind.PIPE_BYTES
         return run
 
     def finished(stage: Path, run: object) -> list[str]:
         events.append(f"finish {run.shard.folder}")  # type: ignore[attr-defined]
         return finish(stage, run)  # type: ignore[arg-type]
-    monkeypatch.setattr(search, "_start", started)
-    monkeypatch.setattr(search, "_finish", finished)
+    monkeypatch.setattr(pagefind, "_start", started)
+    monkeypatch.setattr(pagefind, "_finish", finished)
     build(Options(content=FIXTURE_SITE, output=tmp_path / "site", jobs=1, search_shard_pages=1))
     starts = [n for n, event in enumerate(events) if event.startswith("start")]
     finishes = [n for n, event in enumerate(events) if event.startswith("finish")]
