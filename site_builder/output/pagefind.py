@@ -56,9 +56,9 @@ def index_shards(stage: Path, shards: Sequence[Shard], jobs: int, read: Callable
     made: list[str] = []
     with selectors.DefaultSelector() as selector:
         try:
+            while waiting and len(running) < runs:  # the first runs; then each starts as one ends
+                running.append(_start(stage, waiting.pop(0), threads, read, selector))
             while waiting or running:
-                while waiting and len(running) < runs:
-                    running.append(_start(stage, waiting.pop(0), threads, read, selector))
                 for key, _ in selector.select(timeout=1.0):
                     run = key.data
                     if key.fd == run.input:
